@@ -1,0 +1,78 @@
+"""The ``pop`` command line. Thin: parse, call the core, print.
+
+Commands are built in functions (not at import), after the language is chosen, so that
+every help text is in the user's language; plugins add theirs through a hook.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import click
+
+from engine import __version__
+from engine.errors import PopError, ProblemsError
+from engine.i18n import LANGUAGES, _, set_language
+
+from .context import App
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class PopGroup(click.Group):
+    """Turns a user's mistake (:class:`PopError`) into a message and an exit code."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ProblemsError as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            ctx.exit(exc.exit_code)
+        except PopError as exc:
+            click.echo(_("pop: {message}").format(message=exc), err=True)
+            ctx.exit(exc.exit_code)
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def build_cli() -> click.Group:
+    """The whole command tree, in the language in force, with the plugins' commands."""
+    from . import packs_cmd, plugins_cmd
+
+    @click.group(cls=PopGroup, context_settings=CONTEXT_SETTINGS,
+                 help=_("pop: POP-gesprekken (personal development plans) as guided, "
+                        "rule-checked conversations, from content packs."))
+    @click.version_option(__version__, "-V", "--version", prog_name="pop",
+                          message="%(prog)s %(version)s", help=_("Show the version and exit."))
+    @click.option("--lang", type=click.Choice(LANGUAGES), envvar="POP_LANG",
+                  help=_("Language of messages: nl (default) or en. Also POP_LANG."))
+    @click.option("--data-dir", type=click.Path(file_okay=False), envvar="POP_HOME",
+                  help=_("Where plans are stored. Also POP_HOME."))
+    @click.pass_context
+    def cli(ctx: click.Context, lang: str | None, data_dir: str | None) -> None:
+        set_language(lang)
+        ctx.obj = App(data_dir=data_dir)
+
+    for module in (packs_cmd, plugins_cmd):
+        module.register(cli)
+    from engine.plugins import get_plugins
+
+    get_plugins().notify("pop_register_commands", cli=cli)
+    return cli
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console-script entry point."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    set_language(_lang_from_argv(args))
+    cli = build_cli()
+    cli.main(args, prog_name="pop", standalone_mode=True)

@@ -1,0 +1,54 @@
+"""What every command may need, created only when a command asks for it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import click
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.packs import PackLibrary
+    from engine.plugins import Plugins
+    from engine.store import Store
+
+
+@dataclass
+class App:
+    data_dir: str | None = None
+    _store: Any = field(default=None, repr=False)
+
+    @property
+    def plugins(self) -> Plugins:
+        from engine.plugins import get_plugins
+
+        return get_plugins()
+
+    def library(self, extra: tuple[str, ...] = ()) -> PackLibrary:
+        from engine.packs import PackLibrary
+
+        return PackLibrary(self.plugins, extra)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            from engine.store import open_store
+
+            self._store = open_store(self.data_dir)
+        return self._store
+
+
+pass_app = click.make_pass_decorator(App)
+
+
+def echo_json(data: Any) -> None:
+    """Machine output: one JSON document on stdout."""
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def json_option(f: Any) -> Any:
+    from engine.i18n import _
+
+    return click.option("--json", "as_json", is_flag=True,
+                        help=_("Print JSON for scripts."))(f)

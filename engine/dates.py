@@ -1,0 +1,72 @@
+"""Dates as people type them in Flanders and the Netherlands: ISO, 31-03-2026, 31 maart 2026."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+MONTHS = {
+    "januari": 1, "jan": 1, "februari": 2, "feb": 2, "maart": 3, "mrt": 3, "maa": 3,
+    "april": 4, "apr": 4, "mei": 5, "juni": 6, "jun": 6, "juli": 7, "jul": 7,
+    "augustus": 8, "aug": 8, "september": 9, "sep": 9, "sept": 9, "oktober": 10, "okt": 10,
+    "oct": 10, "november": 11, "nov": 11, "december": 12, "dec": 12,
+    "january": 1, "february": 2, "march": 3, "mar": 3, "may": 5, "june": 6, "july": 7,
+    "august": 8, "october": 10,
+}
+MONTH_NAMES_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
+                  "september", "oktober", "november", "december")
+MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
+                  "September", "October", "November", "December")
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_WORDS = re.compile(r"^\s*(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})\s*$", re.IGNORECASE)
+_PERIODS = (
+    re.compile(r"\b[QK][1-4]\b.*\b\d{4}\b", re.IGNORECASE),               # Q1 2025, K3 2026
+    re.compile(r"\b(?:week|wk)\s*\d{1,2}\b.*\b\d{4}\b", re.IGNORECASE),   # week 12 2026
+    re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?\s+\d{4}\b",
+               re.IGNORECASE),                                           # maart 2026
+    re.compile(r"\b\d{1,2}[-/.]\d{4}\b"),                                # 03/2026
+)
+
+
+def parse_date(text: str) -> date | None:
+    """A date from ISO, ``dd-mm-jjjj`` (also / and .) or ``31 maart 2026``; None otherwise."""
+    if not isinstance(text, str):
+        return None
+    for pattern, order in ((_ISO, (0, 1, 2)), (_NUMERIC, (2, 1, 0))):
+        match = pattern.match(text)
+        if match:
+            parts = [int(g) for g in match.groups()]
+            try:
+                return date(parts[order[0]], parts[order[1]], parts[order[2]])
+            except ValueError:
+                return None
+    match = _WORDS.match(text)
+    if match and match.group(2).lower() in MONTHS:
+        try:
+            return date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
+        except ValueError:
+            return None
+    return None
+
+
+def is_time_bound(text: str) -> bool:
+    """Whether a timing names a date or a dated period (Q1 2025, maart 2026, week 12 2026)."""
+    if parse_date(text):
+        return True
+    return isinstance(text, str) and any(p.search(text) for p in _PERIODS)
+
+
+def format_date(value: date | str | None, lang: str = "nl") -> str:
+    """``2026-03-31`` → ``31 maart 2026`` (Dutch) or ``31 March 2026`` (English)."""
+    if isinstance(value, str):
+        value = parse_date(value)
+    if value is None:
+        return ""
+    if lang == "en":
+        return f"{value.day} {MONTH_NAMES_EN[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTH_NAMES_NL[value.month - 1]} {value.year}"
+
+
+def add_days(value: date, days: int) -> date:
+    return value + timedelta(days=days)

@@ -1,0 +1,9 @@
+"""Contributes the built-in packs (vdab, vandenberg, vtoc)."""
+
+from engine import hookimpl
+from engine.resources import data_path
+
+
+@hookimpl
+def pop_pack_dirs() -> list[str]:
+    return [str(data_path("packs"))]

@@ -1,0 +1,156 @@
+"""Every hook a pop plugin can implement. This module is the plugin contract and its reference.
+
+A plugin is a module or object with functions marked ``@engine.hookimpl`` and named like the
+specs below; it is found through the entry-point group ``pop``::
+
+    [project.entry-points.pop]
+    myplugin = "my_package.pop_plugin"
+
+pop's own packs, checks and formats are registered through these same hooks
+(``engine/default_plugins/``). ``docs/plugins.md`` is generated from these docstrings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    import click
+
+hookspec = pluggy.HookspecMarker("pop")
+
+
+# ---------------------------------------------------------------------------------------------
+# Content: packs, checks, formats, filters
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def pop_pack_dirs() -> list[str]:
+    """Folders that hold content packs.
+
+    Return a list of paths. Each path is either a pack folder (it has a ``pack.yaml``) or a
+    folder of pack folders. Called once, when pop first looks for packs.
+
+    Example::
+
+        @hookimpl
+        def pop_pack_dirs():
+            return [str(Path(__file__).parent / "packs")]
+    """
+
+
+@hookspec
+def pop_register_checks(register: Callable[..., None]) -> None:
+    """Register named rule checks that packs use as ``check: {named: NAME, args: {...}}``.
+
+    Call ``register(name, function, args_schema=None)``. The function is called as
+    ``function(answers, args, pack)`` with the answers document (question id → value), the
+    rule's ``args`` and the resolved :class:`engine.pack.Pack`. It returns a list of
+    :class:`engine.rules.Finding`-like items: ``(message, severity)`` tuples or plain message
+    strings (``severity`` ``None`` means the rule's own severity). An empty list means the
+    check passed. ``args_schema`` (a JSON Schema) is checked when a pack is validated.
+
+    Example::
+
+        @hookimpl
+        def pop_register_checks(register):
+            register("not_empty", lambda answers, args, pack:
+                     [] if answers.get(args["question"]) else ["Leeg antwoord"],
+                     args_schema={"required": ["question"]})
+    """
+
+
+@hookspec
+def pop_register_formats(register: Callable[..., None]) -> None:
+    """Register output formats for ``pop export --format NAME``.
+
+    Call ``register(name, function, media_type="text/plain", suffix=".txt")``. The function is
+    called as ``function(context)`` with an :class:`engine.outputs.RenderContext` (the plan,
+    its pack, the chosen template name) and returns ``str`` or ``bytes``.
+
+    Example::
+
+        @hookimpl
+        def pop_register_formats(register):
+            register("csv", render_csv, media_type="text/csv", suffix=".csv")
+    """
+
+
+@hookspec
+def pop_register_filters(register: Callable[[str, Callable[..., Any]], None]) -> None:
+    """Register Jinja2 filters available in every pack template.
+
+    Call ``register(name, function)``. Filters run inside the sandbox; they receive plain data.
+
+    Example::
+
+        @hookimpl
+        def pop_register_filters(register):
+            register("shout", lambda text: str(text).upper())
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Command line
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def pop_register_commands(cli: click.Group) -> None:
+    """Add click commands or groups to the ``pop`` command line.
+
+    Called once when the command line is built; use ``cli.add_command(command)`` or the
+    ``@cli.command()`` decorator. Commands show in ``pop --help`` and ``pop plugins``.
+
+    Example::
+
+        @hookimpl
+        def pop_register_commands(cli):
+            @cli.command(name="hello")
+            def hello():
+                click.echo("Hallo")
+    """
+
+
+# ---------------------------------------------------------------------------------------------
+# Lifecycle
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def pop_before_transition(plan: Any, source: str, dest: str) -> str | None:
+    """Called before a plan moves from state ``source`` to ``dest``; may veto the move.
+
+    Return a reason (a sentence for the user) to refuse the move, or ``None`` to allow it.
+    Every plugin is asked; all reasons are shown. ``plan`` is an :class:`engine.plan.Plan`.
+    States are a phase (``follow_up``) or a phase and a step (``conversation.planning``).
+    """
+
+
+@hookspec
+def pop_after_transition(plan: Any, source: str, dest: str) -> None:
+    """Called after a plan moved from ``source`` to ``dest`` and the move was stored."""
+
+
+@hookspec
+def pop_plan_saved(plan: Any, change: dict) -> None:
+    """Called after a change to a plan was committed to the store.
+
+    ``change`` is the event as stored: ``{"kind": ..., "data": {...}, "actor": ..., "at": ...}``
+    (kinds: ``created``, ``answer``, ``answer_removed``, ``override``, ``state``, ``signed``,
+    ``checkin``, ...). Raising here never undoes the change; the error is reported with the
+    plugin's name.
+    """
+
+
+@hookspec
+def pop_plan_agreed(plan: Any, digest: str) -> None:
+    """Called once when every role the pack requires has signed the same content.
+
+    ``digest`` is the SHA-256 of the agreed content. A plugin may, for example, send the
+    plan to an HR system. Raising here never undoes the signature.
+    """

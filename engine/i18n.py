@@ -1,0 +1,61 @@
+"""User-facing language: Dutch by default, English on request.
+
+Messages are written in English in the code and translated through a gettext catalog
+(``engine/locale/<lang>/LC_MESSAGES/pop.po``, compiled to ``.mo`` with Babel). The language
+is chosen by ``--lang``, then ``POP_LANG``, then the locale; Dutch when none of them says.
+"""
+
+from __future__ import annotations
+
+import gettext as _gettext
+import os
+from pathlib import Path
+
+LANGUAGES = ("nl", "en")
+DEFAULT_LANGUAGE = "nl"
+_LOCALE_DIR = Path(__file__).parent / "locale"
+_state: dict[str, object] = {"lang": None, "catalog": None}
+
+
+def _code(value: str | None) -> str:
+    return (value or "").split(".")[0].replace("-", "_").split("_")[0].lower()
+
+
+def detect_language(explicit: str | None = None) -> str:
+    """The language asked for, in order: argument, POP_LANG, the locale, Dutch."""
+    for value in (explicit, os.environ.get("POP_LANG")):
+        if _code(value) in LANGUAGES:
+            return _code(value)
+    names = ("LC_ALL", "LC_MESSAGES", "LANG")
+    locale = next((os.environ[name] for name in names if os.environ.get(name)), "")
+    return _code(locale) if _code(locale) in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def set_language(lang: str | None) -> str:
+    """Choose the language for this process; returns the code in force."""
+    code = detect_language(lang)
+    if code == "en":
+        catalog = _gettext.NullTranslations()
+    else:
+        catalog = _gettext.translation("pop", _LOCALE_DIR, languages=[code], fallback=True)
+    _state["lang"], _state["catalog"] = code, catalog
+    return code
+
+
+def current_language() -> str:
+    if _state["lang"] is None:
+        set_language(None)
+    return _state["lang"]  # type: ignore[return-value]
+
+
+def _(message: str) -> str:
+    """Translate ``message`` into the language in force."""
+    if _state["catalog"] is None:
+        set_language(None)
+    return _state["catalog"].gettext(message)  # type: ignore[union-attr]
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    if _state["catalog"] is None:
+        set_language(None)
+    return _state["catalog"].ngettext(singular, plural, n)  # type: ignore[union-attr]

@@ -1,0 +1,175 @@
+"""A resolved content pack: plain data (JSON-able, snapshotted into every plan) plus lookups.
+
+No I/O here: :mod:`engine.packs` finds, loads and validates packs and builds these.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+PHASES = ("preparation", "conversation", "follow_up", "evaluation")
+CLOSED = "closed"
+LIST_TYPES = ("multichoice", "list", "records")
+TOGETHER = "together"
+
+
+def localized(value: Any, lang: str, fallback: str = "nl") -> str:
+    """A pack text in ``lang``: plain strings as they are, ``{nl: …, en: …}`` by language."""
+    if value is None:
+        return ""
+    if isinstance(value, dict):
+        for code in (lang, fallback, "nl", "en"):
+            if code in value:
+                return str(value[code])
+        return str(next(iter(value.values()), ""))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class QuestionRef:
+    """A question with where it stands in the agenda."""
+
+    question: dict
+    phase: str
+    step: dict
+    index: int  # position in the whole pack's order of questions
+
+    @property
+    def id(self) -> str:
+        return self.question["id"]
+
+    @property
+    def type(self) -> str:
+        return self.question.get("type", "text")
+
+
+@dataclass
+class Pack:
+    """A validated pack with ``extends`` already resolved."""
+
+    data: dict
+    templates: dict[str, str] = field(default_factory=dict)
+    origin: str = ""
+
+    @property
+    def id(self) -> str:
+        return self.data["id"]
+
+    @property
+    def version(self) -> str:
+        return self.data.get("version", "0")
+
+    @property
+    def language(self) -> str:
+        return self.data.get("language", "nl")
+
+    def text(self, value: Any, lang: str | None = None) -> str:
+        return localized(value, lang or self.language[:2], self.language[:2])
+
+    @property
+    def name(self) -> str:
+        return self.text(self.data.get("name", self.id))
+
+    @cached_property
+    def phases(self) -> list[str]:
+        """The lifecycle phases this pack uses, in lifecycle order."""
+        used = self.data.get("phases", {})
+        return [p for p in PHASES if p in used]
+
+    def phase(self, name: str) -> dict:
+        return self.data.get("phases", {}).get(name, {})
+
+    def steps(self, phase: str) -> list[dict]:
+        return self.phase(phase).get("steps", [])
+
+    @cached_property
+    def step_index(self) -> dict[str, tuple[str, dict]]:
+        return {s["id"]: (p, s) for p in self.phases for s in self.steps(p)}
+
+    @cached_property
+    def questions(self) -> dict[str, QuestionRef]:
+        """Every top-level question by id, in agenda order."""
+        out: dict[str, QuestionRef] = {}
+        for phase in self.phases:
+            for step in self.steps(phase):
+                for q in step.get("questions", []):
+                    out[q["id"]] = QuestionRef(q, phase, step, len(out))
+        return out
+
+    def step_questions(self, step_id: str) -> list[dict]:
+        return self.step_index[step_id][1].get("questions", [])
+
+    @cached_property
+    def roles(self) -> dict[str, dict]:
+        return {r["id"]: r for r in self.data.get("roles", [])}
+
+    @property
+    def subject_role(self) -> str | None:
+        return next((r for r, v in self.roles.items() if v.get("subject")), None)
+
+    @property
+    def signing_roles(self) -> list[str]:
+        return [r for r, v in self.roles.items() if v.get("signs")]
+
+    def role_name(self, role: str | None) -> str:
+        if role is None or role == TOGETHER:
+            return ""
+        return self.text(self.roles.get(role, {}).get("name", role))
+
+    def answered_by(self, question_id: str) -> str | None:
+        ref = self.questions[question_id]
+        return ref.question.get("answered_by") or ref.step.get("answered_by")
+
+    @property
+    def rules(self) -> list[dict]:
+        return self.data.get("rules", [])
+
+    def rules_at(self, at: str) -> list[dict]:
+        return [r for r in self.rules if r["at"] == at]
+
+    @property
+    def outputs(self) -> list[dict]:
+        return self.data.get("outputs", [])
+
+    @property
+    def schedule(self) -> list[dict]:
+        return self.data.get("schedule", [])
+
+    def setting(self, dotted: str) -> Any:
+        value: Any = self.data.get("settings", {})
+        for part in dotted.split("."):
+            if not isinstance(value, dict) or part not in value:
+                return None
+            value = value[part]
+        return value
+
+    def choices(self, question: dict) -> list[tuple[Any, str]]:
+        """(value, label) pairs of a choice question, its own or from the settings."""
+        raw = question.get("choices")
+        if raw is None and question.get("choices_from"):
+            raw = self.setting(question["choices_from"]) or []
+        pairs = []
+        for item in raw or []:
+            if isinstance(item, dict):
+                pairs.append((item["value"], self.text(item.get("label", item["value"]))))
+            else:
+                pairs.append((item, str(item)))
+        return pairs
+
+    # snapshots ---------------------------------------------------------------------------
+    def snapshot(self) -> dict:
+        return {"pack": self.data, "templates": self.templates}
+
+    @classmethod
+    def from_snapshot(cls, snap: dict) -> Pack:
+        return cls(snap["pack"], dict(snap.get("templates", {})), "snapshot")
+
+    @cached_property
+    def digest(self) -> str:
+        """A stable hash of the snapshot: plans share one stored copy per digest."""
+        raw = json.dumps(self.snapshot(), sort_keys=True, ensure_ascii=False)
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,465 @@
+"""Find, load, resolve (``extends``) and validate content packs.
+
+Every problem becomes one :class:`engine.errors.Problem` (``FILE:LINE:COL: PATH: message``);
+all problems of a file are reported together and nothing in a pack can run code.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, ProblemsError, UsageError
+from .i18n import _
+from .pack import CLOSED, TOGETHER, Pack
+from .plugins import Plugins, get_plugins
+from .rules import condition_refs
+from .yamlfile import Positions, format_path, load_file, position
+
+PACK_FILE = "pack.yaml"
+TEMPLATES = "templates"
+MAX_TEMPLATE_BYTES = 1_000_000
+BUILTIN = "engine.default_plugins.packs"
+
+
+@dataclass
+class PackEntry:
+    """A pack folder found on the search path."""
+
+    id: str
+    folder: Path
+    origin: str
+    name: str = ""
+    version: str = ""
+    error: str | None = None
+    shadows: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "version": self.version,
+                "folder": str(self.folder), "origin": self.origin, "error": self.error,
+                "shadows": self.shadows}
+
+
+@dataclass
+class _Source:
+    """One loaded pack file, for locating problems after ``extends`` merged it."""
+
+    file: str
+    data: dict
+    positions: Positions
+    folder: Path
+
+
+def pack_file(path: Path) -> Path:
+    """The ``pack.yaml`` for a pack folder or file path."""
+    return path / PACK_FILE if path.is_dir() else path
+
+
+class PackLibrary:
+    """All packs pop can see: ``--pack`` paths, ``POP_PACKS_PATH``, plugins, built-ins.
+
+    Earlier places win when two packs have the same id.
+    """
+
+    def __init__(self, plugins: Plugins | None = None, extra: tuple[str, ...] = ()):
+        self.plugins = plugins or get_plugins()
+        self.extra = extra
+        self._entries: dict[str, PackEntry] | None = None
+        self._loaded: dict[Path, Pack] = {}
+
+    def search_path(self) -> list[tuple[str, Path]]:
+        places = [("--pack", Path(p)) for p in self.extra]
+        env = os.environ.get("POP_PACKS_PATH", "")
+        places += [("POP_PACKS_PATH", Path(p)) for p in env.split(os.pathsep) if p]
+        places += [(_("built-in") if plugin == BUILTIN else plugin, Path(d))
+                   for plugin, d in self.plugins.pack_dirs]
+        return places
+
+    def _folders(self) -> Iterator[tuple[str, Path]]:
+        for origin, place in self.search_path():
+            if (place / PACK_FILE).is_file():
+                yield origin, place
+            elif place.is_dir():
+                for child in sorted(place.iterdir()):
+                    if (child / PACK_FILE).is_file():
+                        yield origin, child
+
+    def entries(self) -> dict[str, PackEntry]:
+        """Every pack found, by id (the first of a duplicated id wins; the rest are noted)."""
+        if self._entries is None:
+            found: dict[str, PackEntry] = {}
+            for origin, folder in self._folders():
+                entry = _peek(folder, origin)
+                if entry.id in found:
+                    found[entry.id].shadows.append(str(folder))
+                else:
+                    found[entry.id] = entry
+            self._entries = found
+        return self._entries
+
+    def find(self, ref: str) -> Path:
+        """The pack file for an id or a path; :class:`UsageError` when there is none."""
+        as_path = Path(ref)
+        if os.sep in ref or ref.endswith((".yaml", ".yml")) or as_path.exists():
+            if as_path.is_dir() and not (as_path / PACK_FILE).is_file():
+                raise ProblemsError([Problem(ref, _("no {file} in this folder").format(
+                    file=PACK_FILE))])
+            return pack_file(as_path)
+        entry = self.entries().get(ref)
+        if entry is None:
+            known = ", ".join(sorted(self.entries())) or "-"
+            raise UsageError(_("unknown pack {ref!r} (known packs: {known})").format(
+                ref=ref, known=known))
+        return entry.folder / PACK_FILE
+
+    def load(self, ref: str) -> Pack:
+        """A validated, resolved pack; :class:`ProblemsError` lists everything wrong."""
+        path = self.find(ref).resolve()
+        if path not in self._loaded:
+            pack, problems = self.validate(path)
+            if problems or pack is None:
+                raise ProblemsError(problems)
+            self._loaded[path] = pack
+        return self._loaded[path]
+
+    def validate(self, path: Path) -> tuple[Pack | None, list[Problem]]:
+        """Validate one pack file (and what it extends): the pack, and every problem found."""
+        pack, problems, _sources = self._validate(pack_file(path), ())
+        return pack, problems
+
+    def _validate(self, path: Path, stack: tuple[str, ...]
+                  ) -> tuple[Pack | None, list[Problem], list[_Source]]:
+        name = _display(path)
+        try:
+            data, positions = load_file(path)
+        except ProblemsError as exc:
+            return None, exc.problems, []
+        if not isinstance(data, dict):
+            kind = _("a list") if isinstance(data, list) else _("a single value")
+            return None, [Problem(name, _("a pack must be a mapping of keys to values, "
+                                          "not {kind}").format(kind=kind), 1, 1)], []
+        from .schemacheck import load_schema, problems
+
+        found = problems(load_schema("pack.schema.json"), data, name, positions)
+        if found:
+            return None, found, []
+        source = _Source(name, data, positions, path.parent)
+        templates, found = _templates(source)
+        sources = [source]
+        resolved = copy.deepcopy(data)
+        if "extends" in data:
+            parent_ref = data["extends"]
+            where = position(positions, ("extends",))
+            if parent_ref in (*stack, data["id"]):
+                chain = " → ".join((*stack, data["id"], parent_ref))
+                return None, [Problem(name, _("extends forms a cycle: {chain}").format(
+                    chain=chain), *where, "extends")], []
+            try:
+                parent_path = self.find(parent_ref).resolve()
+            except (UsageError, ProblemsError) as exc:
+                return None, [Problem(name, str(exc), *where, "extends")], []
+            if parent_path == path.resolve():
+                return None, [Problem(name, _("a pack cannot extend itself"), *where,
+                                      "extends")], []
+            parent, parent_problems, parent_sources = self._validate(
+                parent_path, (*stack, data["id"]))
+            if parent is None:
+                return None, [Problem(name, _("the pack it extends ({ref}) has problems:")
+                                      .format(ref=parent_ref), *where, "extends"),
+                              *parent_problems], []
+            resolved = merge(parent.data, data)
+            templates = {**parent.templates, **templates}
+            sources += parent_sources
+        pack = Pack(resolved, templates, str(path.parent))
+        found += _semantic_problems(pack, sources, self.plugins)
+        return (None if found else pack), found, sources
+
+
+def _display(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
+
+
+def _peek(folder: Path, origin: str) -> PackEntry:
+    """Id, name and version of a pack folder, without validating it."""
+    try:
+        data, _positions = load_file(folder / PACK_FILE)
+    except ProblemsError as exc:
+        return PackEntry(folder.name, folder, origin, error=str(exc.problems[0]))
+    if not isinstance(data, dict):
+        return PackEntry(folder.name, folder, origin, error=_("not a mapping"))
+    name = data.get("name", "")
+    if isinstance(name, dict):
+        name = next(iter(name.values()), "")
+    return PackEntry(str(data.get("id", folder.name)), folder, origin, str(name),
+                     str(data.get("version", "")))
+
+
+def _templates(source: _Source) -> tuple[dict[str, str], list[Problem]]:
+    """The pack's template files (read now, so a plan's snapshot carries them)."""
+    folder = source.folder / TEMPLATES
+    found: dict[str, str] = {}
+    problems: list[Problem] = []
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            rel = path.relative_to(folder).as_posix()
+            raw = path.read_bytes()
+            try:
+                if len(raw) > MAX_TEMPLATE_BYTES or b"\x00" in raw:
+                    raise UnicodeError
+                found[rel] = raw.decode("utf-8")
+            except UnicodeError:
+                problems.append(Problem(_display(path), _("not a UTF-8 text template")))
+    for i, output in enumerate(source.data.get("outputs", [])):
+        rel = output["template"]
+        if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or rel not in found:
+            at = ("outputs", i, "template")
+            if ".." in Path(rel).parts or rel.startswith(("/", "\\")):
+                msg = _("template must be a path inside templates/")
+            else:
+                msg = _("template {name!r} not found in {folder}").format(
+                    name=rel, folder=_display(folder))
+            problems.append(Problem(source.file, msg, *position(source.positions, at),
+                                    format_path(at)))
+    return found, problems
+
+
+# --- extends --------------------------------------------------------------------------------
+
+_BY_ID = ("roles", "rules", "schedule", "outputs", "sources")
+
+
+def merge(parent: dict, child: dict) -> dict:
+    """``child`` on top of ``parent``: keys override, lists of things with ids merge by id."""
+    out = copy.deepcopy(parent)
+    for key, value in child.items():
+        if key in ("extends", "$schema"):
+            continue
+        if key == "settings":
+            out[key] = _merge_dicts(out.get(key, {}), value)
+        elif key == "phases":
+            phases = out.setdefault("phases", {})
+            for phase, body in value.items():
+                target = phases.setdefault(phase, {})
+                for pkey, pvalue in body.items():
+                    target[pkey] = (_merge_ids(target.get("steps", []), pvalue, _merge_step)
+                                    if pkey == "steps" else copy.deepcopy(pvalue))
+        elif key in _BY_ID and key != "sources":
+            out[key] = _merge_ids(out.get(key, []), value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge_dicts(base: dict, top: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in top.items():
+        out[key] = (_merge_dicts(out[key], value)
+                    if isinstance(value, dict) and isinstance(out.get(key), dict)
+                    else copy.deepcopy(value))
+    return out
+
+
+def _merge_step(base: dict, top: dict) -> dict:
+    out = copy.deepcopy(base)
+    for key, value in top.items():
+        if key == "questions":
+            out[key] = _merge_ids(out.get(key, []), value)
+        elif key == "guidance":
+            out[key] = {**out.get(key, {}), **copy.deepcopy(value)}
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def _merge_ids(base: list, top: list, merge_one: Any = None) -> list:
+    merge_one = merge_one or (lambda a, b: {**a, **copy.deepcopy(b)})
+    out = [copy.deepcopy(item) for item in base]
+    for item in top:
+        item = dict(item)
+        after = item.pop("after", None)
+        index = next((i for i, old in enumerate(out) if old.get("id") == item.get("id")), None)
+        if index is not None:
+            out[index] = merge_one(out[index], item)
+            continue
+        anchor = next((i for i, old in enumerate(out) if old.get("id") == after), None)
+        if anchor is None:
+            out.append(item)
+        else:
+            out.insert(anchor + 1, item)
+    for item in out:
+        item.pop("after", None)
+    return out
+
+
+# --- checks a schema cannot make ------------------------------------------------------------
+
+
+class _Reporter:
+    """Places a problem in the file that defines the thing it is about."""
+
+    def __init__(self, sources: list[_Source]):
+        self.sources = sources
+        self.problems: list[Problem] = []
+        self.index = [_ids(s.data) for s in sources]
+
+    def add(self, kind: str, ident: str, sub: tuple, message: str) -> None:
+        for source, index in zip(self.sources, self.index, strict=True):
+            if (kind, ident) in index:
+                path = (*index[(kind, ident)], *sub)
+                break
+        else:
+            source, path = self.sources[0], ()
+        line, col = position(source.positions, path)
+        self.problems.append(Problem(source.file, message, line, col, format_path(path)))
+
+
+def _ids(data: dict) -> dict[tuple[str, str], tuple]:
+    out: dict[tuple[str, str], tuple] = {("pack", ""): ()}
+    for phase, body in (data.get("phases") or {}).items():
+        out[("phase", phase)] = ("phases", phase)
+        for i, step in enumerate(body.get("steps", []) if isinstance(body, dict) else []):
+            out.setdefault(("step", step.get("id")), ("phases", phase, "steps", i))
+            for j, q in enumerate(step.get("questions", [])):
+                out.setdefault(("question", q.get("id")),
+                               ("phases", phase, "steps", i, "questions", j))
+    for key, kind in (("roles", "role"), ("rules", "rule"), ("schedule", "schedule"),
+                      ("outputs", "output")):
+        for i, item in enumerate(data.get(key, [])):
+            out.setdefault((kind, item.get("id")), (key, i))
+    return out
+
+
+def _duplicates(items: list[dict]) -> list[str]:
+    seen: set[str] = set()
+    dupes = []
+    for item in items:
+        if item["id"] in seen:
+            dupes.append(item["id"])
+        seen.add(item["id"])
+    return dupes
+
+
+def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> list[Problem]:
+    report = _Reporter(sources)
+    data = pack.data
+    if "conversation" not in pack.phases or not pack.steps("conversation"):
+        report.add("pack", "", (), _("a pack needs a conversation phase with at least one step"))
+    steps = [s for p in pack.phases for s in pack.steps(p)]
+    questions = [q for s in steps for q in s.get("questions", [])]
+    for kind, items in (("step", steps), ("question", questions), ("role", data.get("roles", [])),
+                        ("rule", pack.rules), ("output", pack.outputs),
+                        ("schedule", pack.schedule)):
+        for dup in _duplicates(items):
+            report.add(kind, dup, ("id",), _("the id {id!r} is used more than once").format(id=dup))
+    roles = set(pack.roles)
+    if sum(1 for r in pack.roles.values() if r.get("subject")) > 1:
+        report.add("pack", "", ("roles",), _("only one role can be the subject of the plan"))
+    order = {q["id"]: i for i, q in enumerate(questions)}
+    step_end: dict[str, int] = {}
+    phase_end: dict[str, int] = {}
+    count = 0
+    for phase in pack.phases:
+        for step in pack.steps(phase):
+            count += len(step.get("questions", []))
+            step_end[step["id"]] = count
+        phase_end[phase] = count
+    for step in steps:
+        who = step.get("answered_by")
+        if who and who not in roles and who != TOGETHER:
+            report.add("step", step["id"], ("answered_by",), _unknown_role(who, roles))
+        for q in step.get("questions", []):
+            _check_question(pack, q, order, roles, report)
+    for rule in pack.rules:
+        _check_rule(pack, rule, order, step_end, phase_end, plugins, report)
+    for i, item in enumerate(pack.schedule):
+        qid = item.get("question")
+        if qid and (qid not in pack.questions or pack.questions[qid].type != "date"):
+            report.add("schedule", item["id"], ("question",),
+                       _("{id!r} is not a date question of this pack").format(id=qid))
+    return report.problems
+
+
+def _unknown_role(who: str, roles: set[str]) -> str:
+    return _("unknown role {role!r} (roles: {roles})").format(
+        role=who, roles=", ".join(sorted(roles | {TOGETHER})))
+
+
+def _check_question(pack: Pack, q: dict, order: dict, roles: set, report: _Reporter) -> None:
+    qid = q["id"]
+    who = q.get("answered_by")
+    if who and who not in roles and who != TOGETHER:
+        report.add("question", qid, ("answered_by",), _unknown_role(who, roles))
+    if q.get("choices_from") and not isinstance(pack.setting(q["choices_from"]), list):
+        report.add("question", qid, ("choices_from",),
+                   _("settings has no list {key!r}").format(key=q["choices_from"]))
+    for ref in sorted(condition_refs(q.get("when"))):
+        if ref not in order:
+            report.add("question", qid, ("when",),
+                       _("refers to unknown question {ref!r}").format(ref=ref))
+        elif order[ref] >= order[qid]:
+            report.add("question", qid, ("when",),
+                       _("refers to {ref!r}, which is not asked before this question")
+                       .format(ref=ref))
+    fields = q.get("fields", [])
+    for dup in _duplicates(fields):
+        report.add("question", qid, ("fields",),
+                   _("the id {id!r} is used more than once").format(id=dup))
+    field_order = {f["id"]: i for i, f in enumerate(fields)}
+    for i, f in enumerate(fields):
+        if f.get("type") == "records":
+            report.add("question", qid, ("fields", i, "type"),
+                       _("a records field cannot itself be records"))
+        if f.get("choices_from") and not isinstance(pack.setting(f["choices_from"]), list):
+            report.add("question", qid, ("fields", i, "choices_from"),
+                       _("settings has no list {key!r}").format(key=f["choices_from"]))
+        for ref in sorted(condition_refs(f.get("when"))):
+            if field_order.get(ref, i) >= i and order.get(ref, order[qid]) >= order[qid]:
+                report.add("question", qid, ("fields", i, "when"),
+                           _("refers to {ref!r}, which is not asked before this question")
+                           .format(ref=ref))
+
+
+def _check_rule(pack: Pack, rule: dict, order: dict, step_end: dict, phase_end: dict,
+                plugins: Plugins, report: _Reporter) -> None:
+    rid, at = rule["id"], rule["at"]
+    if at in step_end:
+        limit = step_end[at]
+    elif at in phase_end or at == CLOSED:
+        limit = phase_end.get(at, len(order))
+    else:
+        valid = [*pack.step_index, *pack.phases]
+        report.add("rule", rid, ("at",), _("{at!r} is not a step or phase of this pack "
+                                           "(choose from: {valid})").format(
+            at=at, valid=", ".join(valid)))
+        return
+    check = rule.get("check") or {}
+    for key in ("when", "check"):
+        for ref in sorted(condition_refs(rule.get(key))):
+            if ref not in order:
+                report.add("rule", rid, (key,),
+                           _("refers to unknown question {ref!r}").format(ref=ref))
+            elif order[ref] >= limit:
+                report.add("rule", rid, (key,),
+                           _("refers to {ref!r}, which is asked after {at!r}").format(
+                               ref=ref, at=at))
+    if "named" in check:
+        named = plugins.checks.get(check["named"])
+        if named is None:
+            report.add("rule", rid, ("check", "named"),
+                       _("unknown check {name!r} (registered: {known})").format(
+                           name=check["named"], known=", ".join(sorted(plugins.checks)) or "-"))
+        elif named.args_schema is not None:
+            from .schemacheck import validator
+
+            for error in validator(named.args_schema).iter_errors(check.get("args") or {}):
+                from .schemacheck import message
+
+                sub = ("check", "args", *error.absolute_path)
+                report.add("rule", rid, sub, message(error))

@@ -1,0 +1,191 @@
+"""The plugin manager: pop's built-ins plus third-party plugins from the entry-point group ``pop``.
+
+Built in a function, never at import time, so tests get a fresh one. Entry points are loaded
+one by one: a broken plugin is reported by name and the others keep working. Set
+``POP_DISABLE_PLUGINS=1`` to load only the built-ins (for when a plugin misbehaves).
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pluggy
+
+from . import hookspecs
+from .i18n import _
+
+ENTRY_POINT_GROUP = "pop"
+DEFAULT_PLUGINS = (
+    "engine.default_plugins.packs",
+    "engine.default_plugins.checks",
+)
+
+
+@dataclass(frozen=True)
+class PluginFailure:
+    plugin: str
+    error: str
+
+    def __str__(self) -> str:
+        return _("plugin {plugin}: {error}").format(plugin=self.plugin, error=self.error)
+
+
+@dataclass(frozen=True)
+class NamedCheck:
+    name: str
+    function: Callable[..., Any]
+    args_schema: dict | None
+    plugin: str
+
+
+@dataclass(frozen=True)
+class OutputFormat:
+    name: str
+    function: Callable[..., Any]
+    media_type: str
+    suffix: str
+    plugin: str
+
+
+@dataclass
+class Plugins:
+    """The loaded plugins and what they contribute, gathered once on first use."""
+
+    manager: pluggy.PluginManager
+    failures: list[PluginFailure] = field(default_factory=list)
+
+    def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of ``hook``; a failing one is reported, not fatal."""
+        results = []
+        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+            try:
+                results.append((impl.plugin_name, impl.function(**{
+                    name: kwargs[name] for name in impl.argnames if name in kwargs})))
+            except Exception as exc:  # a plugin's bug must not stop pop or lose data
+                self.fail(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
+        return results
+
+    def fail(self, plugin: str, error: str) -> None:
+        failure = PluginFailure(plugin, error)
+        self.failures.append(failure)
+        print(f"pop: {failure}", file=sys.stderr)
+
+    def _register_via(self, hook: str, make: Callable[..., Any]) -> dict[str, Any]:
+        found: dict[str, Any] = {}
+        current = {"plugin": ""}
+
+        def register(name: str, function: Callable[..., Any], *args: Any, **kw: Any) -> None:
+            if not callable(function):
+                raise TypeError(f"{name!r} is not callable")
+            found[name] = make(name, function, current["plugin"], *args, **kw)
+
+        for impl in reversed(getattr(self.manager.hook, hook).get_hookimpls()):
+            current["plugin"] = impl.plugin_name
+            try:
+                impl.function(register=register)
+            except Exception as exc:
+                self.fail(impl.plugin_name, f"{hook}: {type(exc).__name__}: {exc}")
+        return found
+
+    @cached_property
+    def checks(self) -> dict[str, NamedCheck]:
+        return self._register_via("pop_register_checks", lambda n, f, p, args_schema=None:
+                                  NamedCheck(n, f, args_schema, p))
+
+    @cached_property
+    def formats(self) -> dict[str, OutputFormat]:
+        return self._register_via(
+            "pop_register_formats",
+            lambda n, f, p, media_type="text/plain", suffix=".txt": OutputFormat(
+                n, f, media_type, suffix, p))
+
+    @cached_property
+    def filters(self) -> dict[str, Callable[..., Any]]:
+        return self._register_via("pop_register_filters", lambda n, f, p: f)
+
+    @cached_property
+    def pack_dirs(self) -> list[tuple[str, str]]:
+        """(plugin name, folder) pairs, third-party plugins first, built-ins last."""
+        out = []
+        for plugin, dirs in self.call_each("pop_pack_dirs"):
+            out.extend((plugin, str(d)) for d in dirs or [])
+        return out[::-1]
+
+    def hooks_of(self, plugin: object) -> list[str]:
+        callers = self.manager.get_hookcallers(plugin) or []
+        return sorted(caller.name for caller in callers)
+
+    def listing(self) -> list[dict]:
+        out = []
+        for name, plugin in self.manager.list_name_plugin():
+            out.append({"name": name, "builtin": name in DEFAULT_PLUGINS,
+                        "hooks": self.hooks_of(plugin)})
+        out += [{"name": f.plugin, "builtin": False, "hooks": [], "error": f.error}
+                for f in self.failures if f.plugin not in {o["name"] for o in out}]
+        return out
+
+    # lifecycle notifications ----------------------------------------------------------------
+    def vetoes(self, plan: Any, source: str, dest: str) -> list[str]:
+        return [f"{name}: {reason}" for name, reason in
+                self.call_each("pop_before_transition", plan=plan, source=source, dest=dest)
+                if reason]
+
+    def notify(self, hook: str, **kwargs: Any) -> None:
+        self.call_each(hook, **kwargs)
+
+
+def _entry_points() -> list[Any]:
+    from importlib.metadata import entry_points
+
+    return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+
+
+def build_plugins(load_entry_points: bool | None = None) -> Plugins:
+    """A fresh plugin manager with the built-ins and, unless disabled, installed plugins."""
+    manager = pluggy.PluginManager("pop")
+    manager.add_hookspecs(hookspecs)
+    plugins = Plugins(manager)
+    for module_name in DEFAULT_PLUGINS:
+        manager.register(importlib.import_module(module_name), name=module_name)
+    if load_entry_points is None:
+        load_entry_points = os.environ.get("POP_DISABLE_PLUGINS", "") in ("", "0")
+    if load_entry_points:
+        for ep in _entry_points():
+            if manager.has_plugin(ep.name):
+                continue
+            try:
+                manager.register(ep.load(), name=ep.name)
+            except Exception as exc:  # any error in third-party import code
+                plugins.fail(ep.name, f"{type(exc).__name__}: {exc}")
+    while True:  # a misspelled hook would silently never run: drop that plugin, say so
+        try:
+            manager.check_pending()
+            break
+        except pluggy.PluginValidationError as exc:
+            name = manager.get_name(exc.plugin) or "?"
+            manager.unregister(exc.plugin)
+            plugins.fail(name, str(exc))
+    return plugins
+
+
+_current: Plugins | None = None
+
+
+def get_plugins() -> Plugins:
+    """The process's plugins, loaded on first use."""
+    global _current
+    if _current is None:
+        _current = build_plugins()
+    return _current
+
+
+def reset_plugins(plugins: Plugins | None = None) -> None:
+    """Drop (or replace) the process's plugins; for tests."""
+    global _current
+    _current = plugins

@@ -1,0 +1,149 @@
+"""Conditions and rule checks over the answers document (question id → value).
+
+One language for all of it: JSON Schema. ``when`` conditions and rule checks are either
+``{schema: <JSON Schema>}`` or the shorthand ``{question: value}`` (equal; contains, for list
+answers; one of, for a list of values; ``{present: true|false}``), compiled to JSON Schema.
+Checks no schema can express are *named checks* registered through the plugin hook.
+No ``eval``, no expression language of our own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .pack import LIST_TYPES, Pack
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plugins import Plugins
+
+SEVERITIES = ("error", "warning", "hint")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that does not hold (or a hint that applies), as shown to the user."""
+
+    rule: str
+    severity: str
+    message: str
+    at: str = ""
+
+    def as_dict(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "message": self.message,
+                "at": self.at}
+
+
+def is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str | list | dict) and len(value) == 0) or (
+        isinstance(value, str) and not value.strip())
+
+
+def compile_condition(condition: dict, types: dict[str, str] | None = None) -> dict | bool:
+    """The JSON Schema for a condition (``types``: question id → type, for list answers)."""
+    if "schema" in condition:
+        return condition["schema"]
+    types = types or {}
+    parts: list[dict] = []
+    for qid, expected in condition.items():
+        many = types.get(qid) in LIST_TYPES
+        if isinstance(expected, dict) and set(expected) == {"present"}:
+            need = {"required": [qid]}
+            parts.append(need if expected["present"] else {"not": need})
+            continue
+        if isinstance(expected, list):
+            match: dict = {"enum": expected}
+        else:
+            match = {"const": expected}
+        parts.append({"required": [qid],
+                      "properties": {qid: {"contains": match} if many else match}})
+    return {"allOf": parts} if parts else True
+
+
+def condition_refs(condition: Any) -> set[str]:
+    """The question ids a condition (or rule check) depends on."""
+    if not isinstance(condition, dict):
+        return set()
+    if "named" in condition:
+        args = condition.get("args") or {}
+        ref = args.get("question") if isinstance(args, dict) else None
+        return {ref} if isinstance(ref, str) else set()
+    if "schema" not in condition:
+        return set(condition)
+    refs: set[str] = set()
+    stack = [condition["schema"]]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, dict):
+            continue
+        refs.update(k for k in node.get("properties", {}) if isinstance(k, str))
+        refs.update(k for k in node.get("required", []) if isinstance(k, str))
+        for key in ("allOf", "anyOf", "oneOf"):
+            stack.extend(node.get(key, []) if isinstance(node.get(key), list) else [])
+        for key in ("not", "if", "then", "else"):
+            stack.append(node.get(key))
+    return refs
+
+
+def question_types(pack: Pack) -> dict[str, str]:
+    return {qid: ref.type for qid, ref in pack.questions.items()}
+
+
+def holds(condition: dict | None, answers: dict, pack: Pack) -> bool:
+    """Whether ``condition`` holds for ``answers`` (no condition always holds)."""
+    if not condition:
+        return True
+    from .schemacheck import validator
+
+    return validator(compile_condition(condition, question_types(pack))).is_valid(answers)
+
+
+def applies(question: dict, answers: dict, pack: Pack) -> bool:
+    return holds(question.get("when"), answers, pack)
+
+
+def check_rule(rule: dict, answers: dict, pack: Pack, plugins: Plugins) -> list[Finding]:
+    """The findings of one rule; empty when it holds or does not apply."""
+    if not holds(rule.get("when"), answers, pack):
+        return []
+    severity, message = rule["severity"], pack.text(rule["message"])
+    check = rule.get("check")
+    if check is None:  # a hint without a check: guidance whenever ``when`` holds
+        return [Finding(rule["id"], severity, message, rule["at"])]
+    if "named" in check:
+        named = plugins.checks.get(check["named"])
+        if named is None:
+            return [Finding(rule["id"], "error", f"unknown check {check['named']!r}", rule["at"])]
+        try:
+            results = named.function(answers, check.get("args") or {}, pack) or []
+        except Exception as exc:  # a check's bug is reported, never a crash mid-conversation
+            plugins.fail(named.plugin, f"check {named.name}: {type(exc).__name__}: {exc}")
+            return []
+        return [_finding(rule, item, message) for item in results]
+    if holds(check, answers, pack):
+        return []
+    return [Finding(rule["id"], severity, message, rule["at"])]
+
+
+def _finding(rule: dict, item: Any, message: str) -> Finding:
+    if isinstance(item, Finding):
+        return item
+    if isinstance(item, tuple):
+        text, severity = item[0], item[1] or rule["severity"]
+    else:
+        text, severity = str(item), rule["severity"]
+    if severity == "error" and rule["severity"] != "error":
+        severity = rule["severity"]  # a check never makes a rule stricter than the pack says
+    return Finding(rule["id"], severity, f"{message} {text}".strip() if message else text,
+                   rule["at"])
+
+
+def evaluate(rules: Iterable[dict], answers: dict, pack: Pack, plugins: Plugins) -> list[Finding]:
+    return [f for rule in rules for f in check_rule(rule, answers, pack, plugins)]
+
+
+def missing_required(pack: Pack, step_id: str, answers: dict) -> list[str]:
+    """Required questions of a step that apply and are still unanswered."""
+    return [q["id"] for q in pack.step_questions(step_id)
+            if q.get("required") and applies(q, answers, pack) and is_empty(answers.get(q["id"]))]

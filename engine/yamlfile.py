@@ -1,0 +1,177 @@
+"""Read untrusted YAML (packs, answers files) into plain data, keeping where each value stood.
+
+The document is *composed* (parsed into nodes, nothing constructed) and then walked by hand,
+so no tag can ever construct an object, aliases are refused before anything can expand them,
+duplicate keys are caught, and every value keeps its line and column for error messages.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem, ProblemsError
+from .i18n import _
+
+MAX_BYTES = 2_000_000
+MAX_DEPTH = 64
+
+Positions = dict[tuple, tuple[int, int]]
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    _STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
+}
+_SPECIAL_FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, node: Any):
+        super().__init__(message)
+        self.message, self.node = message, node
+
+
+def load_file(path: Path) -> tuple[Any, Positions]:
+    """Load ``path``; raise :class:`ProblemsError` with one clear line for anything wrong."""
+    name = str(path)
+    try:
+        if path.is_dir():
+            raise ProblemsError([Problem(name, _("is a folder, not a file"))])
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProblemsError([Problem(name, _("file not found"))]) from None
+    except OSError as exc:
+        raise ProblemsError([Problem(name, _("cannot read: {error}").format(
+            error=exc.strerror or exc))]) from None
+    return load_bytes(raw, name)
+
+
+def load_bytes(raw: bytes, name: str) -> tuple[Any, Positions]:
+    if len(raw) > MAX_BYTES:
+        raise ProblemsError([Problem(name, _("file is too large ({size} bytes; at most {max})")
+                                     .format(size=len(raw), max=MAX_BYTES))])
+    if b"\x00" in raw:
+        raise ProblemsError([Problem(name, _("not a text file (it contains NUL bytes)"))])
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ProblemsError([Problem(name, _("not valid UTF-8 text (byte {byte})").format(
+            byte=f"0x{raw[exc.start]:02x}"), line, col)]) from None
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        raise ProblemsError([Problem(name, _("file is empty"))])
+    return load_text(text, name)
+
+
+def load_text(text: str, name: str) -> tuple[Any, Positions]:
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    yaml = YAML(typ="rt", pure=True)
+    try:
+        root = yaml.compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or exc.context or "syntax error"
+        line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise ProblemsError([Problem(name, _("YAML syntax error: {problem}").format(
+            problem=problem), line, col)]) from None
+    except (YAMLError, RecursionError) as exc:
+        raise ProblemsError([Problem(name, _("YAML syntax error: {problem}").format(
+            problem=type(exc).__name__))]) from None
+    if root is None:
+        raise ProblemsError([Problem(name, _("file is empty"))])
+    positions: Positions = {}
+    try:
+        data = _plain(root, (), positions, set(), 0)
+    except _Refused as refused:
+        mark = refused.node.start_mark
+        raise ProblemsError([Problem(name, refused.message, mark.line + 1,
+                                     mark.column + 1)]) from None
+    return data, positions
+
+
+def _plain(node: Any, path: tuple, positions: Positions, seen: set[int], depth: int) -> Any:
+    from ruamel.yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+    if id(node) in seen or getattr(node, "anchor", None) is not None:
+        raise _Refused(_("anchors and aliases (&, *) are not allowed"), node)
+    if depth > MAX_DEPTH:
+        raise _Refused(_("nested too deeply (more than {max} levels)").format(max=MAX_DEPTH),
+                       node)
+    seen.add(id(node))
+    positions[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+    tag = str(node.tag)
+    if isinstance(node, ScalarNode):
+        return _scalar(node, tag)
+    if isinstance(node, SequenceNode):
+        if tag != "tag:yaml.org,2002:seq":
+            raise _Refused(_("the tag {tag} is not allowed").format(tag=_short(tag)), node)
+        return [_plain(item, (*path, i), positions, seen, depth + 1)
+                for i, item in enumerate(node.value)]
+    if isinstance(node, MappingNode):
+        if tag != "tag:yaml.org,2002:map":
+            raise _Refused(_("the tag {tag} is not allowed").format(tag=_short(tag)), node)
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode) or str(key_node.tag) == "tag:yaml.org,2002:merge":
+                raise _Refused(_("keys must be plain text"), key_node)
+            if id(key_node) in seen or key_node.anchor is not None:
+                raise _Refused(_("anchors and aliases (&, *) are not allowed"), key_node)
+            key = str(key_node.value)
+            if key in result:
+                raise _Refused(_("duplicate key {key!r}").format(key=key), key_node)
+            result[key] = _plain(value_node, (*path, key), positions, seen, depth + 1)
+        return result
+    raise _Refused(_("unsupported YAML node"), node)  # pragma: no cover - composer makes 3 kinds
+
+
+def _scalar(node: Any, tag: str) -> Any:
+    if tag not in _SCALAR_TAGS:
+        raise _Refused(_("the tag {tag} is not allowed").format(tag=_short(tag)), node)
+    value: str = node.value
+    if tag in (_STR, "tag:yaml.org,2002:timestamp"):
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return value.lower() in ("true", "yes", "on")
+    cleaned = value.replace("_", "")
+    try:
+        if tag == "tag:yaml.org,2002:int":
+            lowered = cleaned.lower()
+            for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+                if lowered.lstrip("+-").startswith(prefix):
+                    sign = -1 if lowered.startswith("-") else 1
+                    return sign * int(lowered.lstrip("+-")[2:], base)
+            return int(cleaned)
+        return _SPECIAL_FLOATS.get(cleaned.lower(), None) or float(cleaned)
+    except ValueError:
+        return value
+
+
+def _short(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+def position(positions: Positions, path: tuple) -> tuple[int | None, int | None]:
+    """The line and column of ``path``, or of its nearest ancestor that has one."""
+    path = tuple(path)
+    while path:
+        if path in positions:
+            return positions[path]
+        path = path[:-1]
+    return positions.get((), (None, None))
+
+
+def format_path(path: tuple) -> str:
+    """``('phases', 'conversation', 'steps', 2)`` → ``phases.conversation.steps[2]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
