@@ -374,6 +374,10 @@ def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> 
         who = step.get("answered_by")
         if who and who not in roles and who != TOGETHER:
             report.add("step", step["id"], ("answered_by",), _unknown_role(who, roles))
+        for i, ref in enumerate(step.get("previous", [])):
+            if ref not in order:
+                report.add("step", step["id"], ("previous", i),
+                           _("refers to unknown question {ref!r}").format(ref=ref))
         for q in step.get("questions", []):
             _check_question(pack, q, order, roles, report)
     for rule in pack.rules:

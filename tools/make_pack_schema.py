@@ -129,6 +129,9 @@ step = {
         "guidance": {"$ref": "#/$defs/guidance"},
         "questions": p("Questions", "Asked in this order.", type="array",
                        items={"$ref": "#/$defs/question"}),
+        "previous": p("From the previous cycle", "Question ids whose answers in the previous "
+                      "cycle's plan (e.g. its actions and their outcome) are shown at this step "
+                      "as the terugblik.", type="array", items={"type": "string", "pattern": ID}),
         "after": p("After", "In a pack that extends another: put this step after the one with "
                    "this id.", type="string", pattern=ID),
     },
