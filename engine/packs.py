@@ -310,12 +310,11 @@ class _Reporter:
         self.index = [_ids(s.data) for s in sources]
 
     def add(self, kind: str, ident: str, sub: tuple, message: str) -> None:
-        for source, index in zip(self.sources, self.index, strict=True):
+        source, path = self.sources[0], ()
+        for candidate, index in zip(self.sources, self.index, strict=True):
             if (kind, ident) in index:
-                path = (*index[(kind, ident)], *sub)
+                source, path = candidate, (*index[(kind, ident)], *sub)
                 break
-        else:
-            source, path = self.sources[0], ()
         line, col = position(source.positions, path)
         self.problems.append(Problem(source.file, message, line, col, format_path(path)))
 
@@ -371,6 +370,14 @@ def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> 
             step_end[step["id"]] = count
         phase_end[phase] = count
     for step in steps:
+        if "title" not in step:  # not in the schema: an extending pack may leave it out
+            report.add("step", step["id"], (), _("missing required key {key!r}").format(
+                key="title"))
+        for q in step.get("questions", []):
+            for i, f in [(None, q), *enumerate(q.get("fields", []))]:
+                if "text" not in f:
+                    report.add("question", q["id"], () if i is None else ("fields", i),
+                               _("missing required key {key!r}").format(key="text"))
         who = step.get("answered_by")
         if who and who not in roles and who != TOGETHER:
             report.add("step", step["id"], ("answered_by",), _unknown_role(who, roles))
@@ -382,7 +389,7 @@ def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> 
             _check_question(pack, q, order, roles, report)
     for rule in pack.rules:
         _check_rule(pack, rule, order, step_end, phase_end, plugins, report)
-    for i, item in enumerate(pack.schedule):
+    for item in pack.schedule:
         qid = item.get("question")
         if qid and (qid not in pack.questions or pack.questions[qid].type != "date"):
             report.add("schedule", item["id"], ("question",),

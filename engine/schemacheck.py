@@ -42,6 +42,9 @@ def problems(schema: dict | bool, data: Any, file: str, positions: Positions | N
         if error.validator in ("anyOf", "oneOf") and error.context:
             error = best_match(error.context)
         path = (*prefix, *error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
+            path = (*path, extra[0]) if extra else path
         line, col = position(positions or {}, path)
         found.append(Problem(file, message(error), line, col, format_path(path)))
     found.sort(key=lambda p: (p.line or 0, p.col or 0, p.path))

@@ -119,7 +119,7 @@ def _plain(node: Any, path: tuple, positions: Positions, seen: set[int], depth: 
             raise _Refused(_("the tag {tag} is not allowed").format(tag=_short(tag)), node)
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            if not isinstance(key_node, ScalarNode) or str(key_node.tag) == "tag:yaml.org,2002:merge":
+            if not isinstance(key_node, ScalarNode) or str(key_node.tag).endswith(":merge"):
                 raise _Refused(_("keys must be plain text"), key_node)
             if id(key_node) in seen or key_node.anchor is not None:
                 raise _Refused(_("anchors and aliases (&, *) are not allowed"), key_node)
@@ -135,6 +135,8 @@ def _scalar(node: Any, tag: str) -> Any:
     if tag not in _SCALAR_TAGS:
         raise _Refused(_("the tag {tag} is not allowed").format(tag=_short(tag)), node)
     value: str = node.value
+    if node.style == ">":  # ruamel marks the folds of a folded scalar with BEL for round-trips
+        value = value.replace("\a", "")
     if tag in (_STR, "tag:yaml.org,2002:timestamp"):
         return value
     if tag == "tag:yaml.org,2002:null":
@@ -150,7 +152,7 @@ def _scalar(node: Any, tag: str) -> Any:
                     sign = -1 if lowered.startswith("-") else 1
                     return sign * int(lowered.lstrip("+-")[2:], base)
             return int(cleaned)
-        return _SPECIAL_FLOATS.get(cleaned.lower(), None) or float(cleaned)
+        return _SPECIAL_FLOATS.get(cleaned.lower()) or float(cleaned)
     except ValueError:
         return value
 

@@ -32,7 +32,9 @@ condition = {
     "type": "object",
     "minProperties": 1,
     "anyOf": [
-        {"required": ["schema"], "properties": {"schema": {"type": ["object", "boolean"]}},
+        {"required": ["schema"], "properties": {"schema": {
+            "title": "JSON Schema", "description": "A JSON Schema over the answers document.",
+            "type": ["object", "boolean"]}},
          "additionalProperties": False},
         {"propertyNames": {"pattern": ID, "not": {"enum": RESERVED}}},
     ],
@@ -88,7 +90,7 @@ question = {
     "title": "Question",
     "description": "One question of a step.",
     "type": "object",
-    "required": ["id", "text"],
+    "required": ["id"],
     "additionalProperties": False,
     "properties": question_props,
     "allOf": [
@@ -117,7 +119,7 @@ step = {
     "title": "Step",
     "description": "One step of a phase's agenda.",
     "type": "object",
-    "required": ["id", "title"],
+    "required": ["id"],
     "additionalProperties": False,
     "properties": {
         "id": p("Id", "Unique in the pack; not a phase name.", type="string", pattern=ID,

@@ -1,0 +1,347 @@
+"""The guided session in a terminal: show where the conversation stands, ask, re-ask, move on.
+
+All decisions (what applies, what blocks, what is stored) are the session's; this module only
+talks to the person. Every answer is committed by the session as soon as it is given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from engine.answers import InvalidAnswer, coerce
+from engine.dates import format_date
+from engine.i18n import _, current_language
+from engine.lifecycle import Blocked
+from engine.rules import Finding
+from engine.session import Session
+
+BACK, PAUSE, CLEAR = "<", "!", "-"
+
+
+class Paused(Exception):
+    """The person asked to stop for now (everything is already stored)."""
+
+
+class _Back(Exception):
+    pass
+
+
+def legend() -> str:
+    return _("Type ? for help, < to go back, - to clear or skip an optional question, "
+             "! to pause. Enter keeps the answer shown in [brackets].")
+
+
+def ask(text: str, default: str = "") -> str:
+    """One line from the person; ``?``, ``<`` and ``!`` are commands, not answers."""
+    suffix = f" [{default}]" if default else ""
+    return click.prompt(text + suffix, default="", show_default=False, prompt_suffix=": ")
+
+
+class Interview:
+    def __init__(self, session: Session, previous: Any = None):
+        self.session = session
+        self.pack = session.pack
+        self.previous = previous
+        self.revisit: set[str] = set()
+        self.lang = current_language()
+
+    def t(self, value: Any) -> str:
+        return self.pack.text(value, self.lang)
+
+    # --- the whole agenda ----------------------------------------------------------------------
+    def run(self) -> None:
+        click.echo(legend())
+        shown_step = None
+        while self.session.in_agenda:
+            if shown_step != self.session.plan.state:
+                self.show_step()
+                shown_step = self.session.plan.state
+            try:
+                self.ask_step()
+            except _Back:
+                if self.session.can_go_back():
+                    self.session.back()
+                    questions = self.session.questions()
+                    if questions:
+                        self.revisit.add(questions[-1]["id"])
+                        self.session.set_cursor(questions[-1]["id"])
+                else:
+                    click.echo(_("This is the first step of this phase."))
+                continue
+            try:
+                self.session.next()
+            except Blocked as blocked:
+                self.resolve(blocked)
+
+    def show_step(self) -> None:
+        plan, pack = self.session.plan, self.pack
+        step = self.session.step()
+        n, m = self.session.lifecycle.position(plan.state)
+        phase_title = self.t(pack.phase(plan.phase).get("title")) or plan.phase
+        click.echo("")
+        click.secho(f"━━ {phase_title} · {self.t(step['title'])} "
+                    + _("(step {n} of {m})").format(n=n, m=m) + " ━━", bold=True)
+        guidance = step.get("guidance") or {}
+        if guidance.get("text"):
+            click.echo(_("Guidance: {text}").format(text=self.t(guidance["text"])))
+        for key, label in (("tips", _("Tips")), ("pitfalls", _("Pitfalls")),
+                           ("example_questions", _("Example questions"))):
+            if guidance.get(key):
+                click.echo(f"{label}:")
+                for item in guidance[key]:
+                    click.echo(f"  • {self.t(item)}")
+        self.show_previous(step)
+        self.show_hints(set())
+
+    def show_previous(self, step: dict) -> None:
+        if not step.get("previous") or self.previous is None:
+            return
+        click.secho(_("From the previous plan ({id}):").format(id=self.previous.id), bold=True)
+        for qid in step["previous"]:
+            value = self.previous.answers.get(qid)
+            ref = self.previous.pack.questions.get(qid)
+            if value is None or ref is None:
+                continue
+            click.echo(f"  {self.t(ref.question['text'])}")
+            click.echo(self.render_value(ref.question, value, indent="    "))
+
+    def show_hints(self, already: set[str]) -> set[str]:
+        shown = set()
+        for hint in self.session.hints():
+            if hint.rule not in already:
+                click.secho(_("Hint: {message}").format(message=hint.message), fg="cyan")
+            shown.add(hint.rule)
+        return shown
+
+    # --- one step ------------------------------------------------------------------------------
+    def ask_step(self) -> None:
+        hints_shown = {h.rule for h in self.session.hints()}
+        questions = self.session.questions()
+        cursor = self.session.plan.cursor
+        index = next((i for i, q in enumerate(questions) if q["id"] == cursor), 0)
+        if cursor:
+            self.revisit.add(cursor)
+        while index < len(questions):
+            question = questions[index]
+            qid = question["id"]
+            if qid in self.session.plan.answers and qid not in self.revisit:
+                index += 1
+                continue
+            self.session.set_cursor(qid)
+            try:
+                value = self.ask_question(question)
+            except _Back:
+                previous = [q for q in questions[:index]]
+                if not previous:
+                    raise
+                self.revisit.add(previous[-1]["id"])
+                index -= 1
+                continue
+            self.revisit.discard(qid)
+            findings = self.session.answer(qid, value)
+            if not self.handle_findings(findings):
+                self.revisit.add(qid)
+                continue
+            hints_shown |= self.show_hints(hints_shown)
+            questions = self.session.questions()
+            index = next((i + 1 for i, q in enumerate(questions) if q["id"] == qid), index + 1)
+
+    def handle_findings(self, findings: list[Finding]) -> bool:
+        """Show what the rules say; False when the answer must be given again."""
+        errors = [f for f in findings if f.severity == "error"]
+        for f in errors:
+            click.secho(f"✗ {f.message}", fg="red")
+        if errors:
+            return False
+        for f in findings:
+            if f.severity == "warning" and f.rule not in self.session.plan.overrides:
+                click.secho(_("Warning: {message}").format(message=f.message), fg="yellow")
+                reason = ask(_("Reason to go on anyway (Enter: change the answer)"))
+                self.command(reason)
+                if not reason.strip():
+                    return False
+                self.session.override(f.rule, reason)
+        return True
+
+    def resolve(self, blocked: Blocked) -> None:
+        """Leaving the step was refused: say why and ask again what is needed."""
+        click.secho(_("Cannot go on yet:"), fg="red", bold=True)
+        concerned = set(blocked.missing)
+        for qid in blocked.missing:
+            ref = self.pack.questions.get(qid)
+            click.echo("  - " + _("required: {text}").format(
+                text=self.t(ref.question["text"]) if ref else qid))
+        rules = {r["id"]: r for r in self.pack.rules}
+        from engine.rules import condition_refs
+
+        for f in blocked.errors:
+            click.secho(f"  ✗ {f.message}", fg="red")
+            rule = rules.get(f.rule, {})
+            concerned |= condition_refs(rule.get("check")) & set(
+                q["id"] for q in self.session.questions())
+        for veto in blocked.vetoes:
+            click.echo("  - " + veto)
+        for f in blocked.needs_override:
+            if not self.handle_findings([f]):
+                rule = rules.get(f.rule, {})
+                concerned |= condition_refs(rule.get("check"))
+        asked = [q["id"] for q in self.session.questions() if q["id"] in concerned]
+        if asked:
+            self.revisit.update(asked)
+            self.session.set_cursor(asked[0])
+        elif blocked.vetoes and not (blocked.errors or blocked.missing):
+            raise Paused()
+
+    # --- one question --------------------------------------------------------------------------
+    def label(self, question: dict) -> str:
+        text = self.t(question["text"])
+        who = self.pack.role_name(self.pack.answered_by(question["id"])
+                                  if question["id"] in self.pack.questions else None)
+        marks = (" *" if question.get("required") else "") + (f" ({who})" if who else "")
+        return text + marks
+
+    def command(self, text: str, question: dict | None = None) -> None:
+        word = text.strip()
+        if word == PAUSE:
+            raise Paused()
+        if word == BACK:
+            raise _Back()
+        if word == "?":
+            self.help(question)
+
+    def help(self, question: dict | None) -> None:
+        if question and question.get("help"):
+            click.echo(self.t(question["help"]))
+        guidance = (self.session.step().get("guidance") or {}) if self.session.in_agenda else {}
+        if guidance.get("text"):
+            click.echo(_("Guidance: {text}").format(text=self.t(guidance["text"])))
+        if question and question.get("examples"):
+            click.echo(_("Examples:"))
+            click.echo(self.render_value(question, question["examples"], indent="  "))
+        click.echo(legend())
+
+    def ask_question(self, question: dict) -> Any:
+        if question.get("type") == "records":
+            return self.ask_records(question)
+        current = self.session.plan.answers.get(question["id"], question.get("default"))
+        return self.ask_value(question, self.label(question), current, outer=True)
+
+    def ask_value(self, question: dict, label: str, current: Any, outer: bool) -> Any:
+        kind = question.get("type", "text")
+        choices = self.pack.choices(question) if kind in ("choice", "multichoice") else []
+        if choices:
+            click.echo(label)
+            for i, (_value, text) in enumerate(choices, start=1):
+                click.echo(f"  {i}. {text}")
+            label = _("Choose a number") if kind == "choice" else _("Choose numbers (1,3)")
+        hint = {"bool": _(" (yes/no)"), "date": _(" (dd-mm-yyyy)"),
+                "list": _(" (separate items with ;)")}.get(kind, "")
+        if kind == "scale":
+            hint = f" ({question.get('min', 1)}–{question.get('max', 5)})"
+        while True:
+            raw = ask(label + hint, self.show(question, current))
+            if raw.strip() in ("?", BACK, PAUSE):
+                self.command(raw, question)
+                continue
+            if raw.strip() == CLEAR:
+                if question.get("required"):
+                    click.secho(_("This question is required."), fg="red")
+                    continue
+                return None
+            if not raw.strip():
+                if current not in (None, "", []):
+                    return current
+                if question.get("required"):
+                    click.secho(_("This question is required."), fg="red")
+                    continue
+                return None
+            if kind == "list":
+                raw = raw.replace(";", "\n")
+            try:
+                return coerce(question, raw, self.pack)
+            except InvalidAnswer as exc:
+                click.secho(f"✗ {exc}", fg="red")
+
+    def show(self, question: dict, value: Any) -> str:
+        if value in (None, "", []):
+            return ""
+        kind = question.get("type", "text")
+        if kind == "bool":
+            return _("yes") if value else _("no")
+        if kind == "date":
+            return format_date(value, self.lang)
+        if kind in ("choice", "multichoice"):
+            labels = dict(self.pack.choices(question))
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(str(labels.get(v, v)) for v in values)
+        if kind == "list":
+            return "; ".join(value)
+        return str(value)
+
+    def render_value(self, question: dict, value: Any, indent: str = "") -> str:
+        if question.get("type") == "records" and isinstance(value, list):
+            lines = []
+            fields = question["fields"]
+            for n, row in enumerate(value, start=1):
+                lines.append(f"{indent}{n}. " + " · ".join(
+                    f"{self.t(f['text'])}: {self.show(f, row.get(f['id']))}"
+                    for f in fields if row.get(f["id"]) not in (None, "")))
+            return "\n".join(lines)
+        return indent + self.show(question, value)
+
+    def ask_records(self, question: dict) -> list[dict]:
+        rows: list[dict] = list(self.session.plan.answers.get(question["id"]) or [])
+        click.echo(self.label(question))
+        if question.get("help"):
+            click.echo(self.t(question["help"]))
+        if question.get("examples"):
+            click.echo(_("Examples (not stored):"))
+            click.echo(self.render_value(question, question["examples"], indent="  "))
+        if not rows:
+            return self.add_rows(question, rows)
+        while True:
+            click.echo(self.render_value(question, rows, indent="  "))
+            raw = ask(_("Enter: keep these rows · + add a row · number: change that row · "
+                        "-number: remove that row"))
+            word = raw.strip()
+            if word in ("?", BACK, PAUSE):
+                self.command(word, question)
+                continue
+            if not word:
+                return rows
+            if word == "+":
+                rows = self.add_rows(question, rows)
+            elif word.lstrip("-").isdigit() and 1 <= int(word.lstrip("-")) <= len(rows):
+                n = int(word.lstrip("-")) - 1
+                if word.startswith("-"):
+                    rows.pop(n)
+                else:
+                    rows[n] = self.ask_row(question, n + 1, rows[n])
+            else:
+                click.secho(_("Not understood."), fg="red")
+
+    def add_rows(self, question: dict, rows: list[dict]) -> list[dict]:
+        click.echo(_("Enter on the first field of a new row ends the list."))
+        while True:
+            row = self.ask_row(question, len(rows) + 1, {})
+            if not row:
+                return rows
+            rows.append(row)
+            if question.get("max_items") and len(rows) >= question["max_items"]:
+                return rows
+
+    def ask_row(self, question: dict, n: int, row: dict) -> dict:
+        click.secho(_("Row {n}").format(n=n), bold=True)
+        new: dict = {}
+        for i, field in enumerate(question["fields"]):
+            value = self.ask_value({**field, "required": field.get("required") and i > 0},
+                                   "  " + self.t(field["text"]) + (" *" if field.get("required")
+                                                                   else ""),
+                                   row.get(field["id"]), outer=False)
+            if i == 0 and value is None and not row:
+                return {}
+            if value is not None:
+                new[field["id"]] = value
+        return new

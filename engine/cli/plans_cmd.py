@@ -1,0 +1,137 @@
+"""``pop list``, ``pop show``, ``pop advance``, ``pop log``: plans from the store."""
+
+from __future__ import annotations
+
+import click
+
+from engine.i18n import _
+
+from .context import App, echo_json, json_option, pass_app
+
+
+def register(cli: click.Group) -> None:
+    @cli.command("list", help=_("List plans, most recently changed first."))
+    @click.option("--state", help=_("Only plans in this phase or state (e.g. conversation)."))
+    @click.option("--pack", help=_("Only plans of this pack."))
+    @click.option("--person", help=_("Only plans about this person."))
+    @click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True,
+                  help=_("Show at most this many."))
+    @click.option("--all", "show_all", is_flag=True, help=_("Show all plans."))
+    @json_option
+    @pass_app
+    def list_(app: App, state: str | None, pack: str | None, person: str | None, limit: int,
+              show_all: bool, as_json: bool) -> None:
+        store = app.store
+        rows = store.list_plans(state=state, pack=pack, person=person,
+                                limit=None if show_all else limit)
+        if as_json:
+            echo_json(rows)
+            return
+        if not rows:
+            click.echo(_("No plans."))
+            return
+        for row in rows:
+            click.echo(f"{row['id']}  {row['updated'][:10]}  {row['pack']:<11} "
+                       f"{row['state']:<28} {row['person']}")
+        total = store.count_plans(state=state, pack=pack, person=person)
+        if total > len(rows):
+            click.echo(_("… and {n} more (use --all or --limit)").format(n=total - len(rows)))
+
+    @cli.command(help=_("Show a plan: people, state, answers, overrides."))
+    @click.argument("plan_id", metavar="ID")
+    @json_option
+    @pass_app
+    def show(app: App, plan_id: str, as_json: bool) -> None:
+        plan = app.store.load_plan(plan_id)
+        if as_json:
+            echo_json(plan.as_dict())
+            return
+        click.echo(describe_plan(plan))
+
+    @cli.command(help=_("Move a plan on to its next phase, if the rules allow it."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--override", "overrides", multiple=True, metavar="RULE=REASON",
+                  help=_("Override a warning, with the reason (may be repeated)."))
+    @click.option("--step", is_flag=True, help=_("Move one step instead of a whole phase."))
+    @click.option("--actor", default=None, help=_("Who makes the move."))
+    @json_option
+    @pass_app
+    def advance(app: App, plan_id: str, overrides: tuple[str, ...], step: bool,
+                actor: str | None, as_json: bool) -> None:
+        from engine.errors import UsageError
+        from engine.session import Session
+
+        from .run_cmd import default_actor
+
+        session = Session(app.store.load_plan(plan_id), app.store, app.plugins,
+                          actor or default_actor())
+        for item in overrides:
+            rule, sep, reason = item.partition("=")
+            if not sep or not reason.strip():
+                raise UsageError(_("--override needs RULE=REASON"))
+            session.override(rule.strip(), reason)
+        source = session.plan.state
+        state = session.next() if step else session.advance()
+        if as_json:
+            echo_json({"id": session.plan.id, "from": source, "to": state})
+        else:
+            click.echo(_("{id}: {source} → {dest}").format(id=session.plan.id, source=source,
+                                                          dest=state))
+
+    @cli.command(help=_("Show a plan's event log: who changed what, when."))
+    @click.argument("plan_id", metavar="ID")
+    @json_option
+    @pass_app
+    def log(app: App, plan_id: str, as_json: bool) -> None:
+        events = app.store.events(plan_id)
+        if as_json:
+            echo_json(events)
+            return
+        for e in events:
+            data = e["data"]
+            detail = {
+                "answer": lambda d: f"{d['question']} = {d['value']!r}",
+                "answer_removed": lambda d: d["question"],
+                "state": lambda d: f"{d['from']} → {d['to']}",
+                "override": lambda d: f"{d['rule']}: {d['reason']}",
+            }.get(e["kind"], lambda d: ", ".join(f"{k}={v}" for k, v in d.items() if v))(data)
+            click.echo(f"{e['at']}  {e['actor']:<10} {e['kind']:<15} {detail}")
+
+
+def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
+    from engine.dates import format_date
+    from engine.i18n import current_language
+
+    pack, lang = plan.pack, current_language()
+    lines = [_("Plan {id} — {pack} {version}").format(id=plan.id, pack=pack.id,
+                                                     version=pack.version)]
+    for role, name in plan.people.items():
+        lines.append(f"  {pack.role_name(role)}: {name}")
+    lines.append("  " + _("Date: {date}").format(date=format_date(plan.date, lang) or "-"))
+    lines.append("  " + _("State: {state}").format(state=plan.state))
+    if plan.previous_id:
+        lines.append("  " + _("Previous plan: {id}").format(id=plan.previous_id))
+    current_step = None
+    for qid, value in plan.answers.items():
+        ref = pack.questions.get(qid)
+        if ref is None:
+            continue
+        if ref.step["id"] != current_step:
+            current_step = ref.step["id"]
+            lines += ["", pack.text(ref.step["title"], lang)]
+        text = pack.text(ref.question["text"], lang)
+        if ref.type == "records":
+            lines.append(f"  {text}")
+            for n, row in enumerate(value, start=1):
+                cells = [f"{pack.text(f['text'], lang)}: {row[f['id']]}"
+                         for f in ref.question["fields"] if f["id"] in row]
+                lines.append(f"    {n}. " + " · ".join(cells))
+        else:
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+            if isinstance(value, bool):
+                shown = _("yes") if value else _("no")
+            lines.append(f"  {text}: {shown}")
+    if plan.overrides:
+        lines += ["", _("Warnings overridden:")]
+        lines += [f"  [{rule}] {o['reason']} ({o['actor']})" for rule, o in plan.overrides.items()]
+    return "\n".join(lines)

@@ -1,0 +1,178 @@
+"""``pop run``: a guided conversation, interactive or from an answers file."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from datetime import date as Date
+from pathlib import Path
+
+import click
+
+from engine.i18n import _
+
+from .context import App, echo_json, json_option, pass_app
+
+AGENDA_PHASES = ("preparation", "conversation")
+
+
+def default_actor() -> str:
+    return os.environ.get("POP_ACTOR") or os.environ.get("USER") or "pop"
+
+
+def register(cli: click.Group) -> None:
+    @cli.command(help=_("Run a guided POP conversation: interactively, or from an answers "
+                        "file with --answers. Without options, offers the unfinished plans."))
+    @click.option("--pack", "pack_ref", metavar="ID|PATH", help=_("The pack to use."))
+    @click.option("--resume", "resume_id", metavar="ID",
+                  help=_("Continue a plan where it stopped."))
+    @click.option("--answers", "answers_file", type=click.Path(dir_okay=False),
+                  help=_("Take the answers from a YAML or JSON file; no questions asked."))
+    @click.option("--partial", is_flag=True,
+                  help=_("With --answers: save what is valid and leave the plan open."))
+    @click.option("--actor", default=default_actor, show_default=False,
+                  help=_("Who records the answers (default: $POP_ACTOR or $USER)."))
+    @json_option
+    @pass_app
+    def run(app: App, pack_ref: str | None, resume_id: str | None, answers_file: str | None,
+            partial: bool, actor: str, as_json: bool) -> None:
+        if answers_file:
+            from engine.errors import UsageError
+
+            if resume_id:
+                raise UsageError(_("--answers starts a new plan; it cannot be used with "
+                                   "--resume"))
+            run_answers_file(app, Path(answers_file), pack_ref, partial, actor, as_json)
+            return
+        run_interactive(app, pack_ref, resume_id, actor)
+
+
+def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, actor: str,
+                     as_json: bool) -> None:
+    from engine.answers import parse_answers_file, read_answers_file
+    from engine.errors import Problem, ProblemsError, UsageError
+    from engine.lifecycle import Blocked
+    from engine.session import Session, dry_run
+    from engine.yamlfile import position
+
+    data, positions = read_answers_file(path)
+    pack_ref = pack_ref or data.get("pack")
+    if not pack_ref:
+        raise UsageError(_("name the pack with --pack or with 'pack:' in the answers file"))
+    pack = app.library().load(str(pack_ref))
+    people, answers, date, overrides, problems = parse_answers_file(
+        path, data, positions, pack, )
+    subject = pack.subject_role
+    if subject and not people.get(subject):
+        problems.append(Problem(str(path), _("missing the name of the {role} ({id})").format(
+            role=pack.role_name(subject), id=subject), *position(positions, ("people",)),
+            "people"))
+    for blocked in dry_run(pack, app.plugins, answers, overrides, AGENDA_PHASES):
+        for qid in blocked.missing:
+            problems.append(Problem(str(path), _("required question not answered: {text}")
+                                    .format(text=pack.text(pack.questions[qid].question["text"])),
+                                    *position(positions, ("answers",)), f"answers.{qid}"))
+        for finding in [*blocked.errors, *blocked.needs_override]:
+            kind = _("warning (override it under 'overrides' with a reason)") \
+                if finding.severity == "warning" else _("error")
+            problems.append(Problem(str(path), f"{kind}: {finding.message}",
+                                    *position(positions, ("answers",)), f"rules.{finding.rule}"))
+    if problems and not partial:
+        raise ProblemsError(problems)
+    session = Session.start(pack, app.store, app.plugins, people, date or Date.today().isoformat(),
+                            actor, answers=answers)
+    for rule, reason in overrides.items():
+        session.override(rule, reason)
+    with contextlib.suppress(Blocked):  # --partial: the plan stays where the rules stop it
+        session.finish(AGENDA_PHASES)
+    plan = session.plan
+    if as_json:
+        echo_json({"plan": plan.summary(), "problems": [p.as_dict() for p in problems]})
+        return
+    for problem in problems:
+        click.echo(str(problem), err=True)
+    click.echo(_("Plan {id} for {person} ({pack}): {state}.").format(
+        id=plan.id, person=plan.person, pack=pack.id, state=plan.state))
+
+
+def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor: str) -> None:
+    from engine.errors import UsageError
+    from engine.session import Session
+
+    from .interview import Interview, Paused, ask
+
+    store = app.store
+    if resume_id is None and pack_ref is None:
+        resume_id = choose_unfinished(app)
+    if resume_id:
+        plan = store.load_plan(resume_id)
+        session = Session(plan, store, app.plugins, actor)
+        if not session.in_agenda:
+            raise UsageError(_("plan {id} is past the conversation ({state}); see pop show")
+                             .format(id=plan.id, state=plan.state))
+        click.echo(_("Resuming plan {id} for {person}.").format(id=plan.id, person=plan.person))
+    else:
+        pack = app.library().load(pack_ref)
+        click.secho(f"{pack.name} ({pack.id} {pack.version})", bold=True)
+        try:
+            people, date = ask_people(pack, ask)
+        except click.Abort:
+            click.echo("\n" + _("Stopped before anything was stored."), err=True)
+            sys.exit(130)
+        session = Session.start(pack, store, app.plugins, people, date, actor)
+        click.echo(_("Plan {id} created. Everything you answer is saved at once.").format(
+            id=session.plan.id))
+    previous = store.load_plan(session.plan.previous_id) if session.plan.previous_id else None
+    try:
+        Interview(session, previous).run()
+    except Paused:
+        click.echo(_("Paused. Everything is saved; continue with: pop run --resume {id}")
+                   .format(id=session.plan.id))
+        return
+    except click.Abort:
+        click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
+                            "pop run --resume {id}").format(id=session.plan.id), err=True)
+        sys.exit(130)
+    click.secho(_("The conversation is complete. Plan {id} is now in {state}.").format(
+        id=session.plan.id, state=session.plan.state), bold=True)
+
+
+def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
+    from engine.answers import InvalidAnswer, coerce
+
+    people = {}
+    for role in pack.roles:
+        required = role == pack.subject_role
+        while True:
+            name = ask(_("Name of the {role}").format(role=pack.role_name(role))
+                       + (" *" if required else "")).strip()
+            if name or not required:
+                break
+        if name:
+            people[role] = name
+    today = Date.today()
+    while True:
+        raw = ask(_("Date of the conversation"), today.strftime("%d-%m-%Y"))
+        try:
+            return people, coerce({"type": "date"}, raw or today.isoformat(), pack)
+        except InvalidAnswer as exc:
+            click.secho(f"✗ {exc}", fg="red")
+
+
+def choose_unfinished(app: App) -> str:
+    from engine.errors import UsageError
+
+    from .interview import ask
+
+    plans = [p for state in AGENDA_PHASES for p in app.store.list_plans(state=state, limit=50)]
+    if not plans:
+        raise UsageError(_("no unfinished plans; start one with: pop run --pack ID "
+                           "(see pop packs list)"))
+    click.echo(_("Unfinished plans:"))
+    for i, p in enumerate(plans, start=1):
+        click.echo(f"  {i}. {p['id']}  {p['person']}  {p['pack']}  {p['state']}")
+    while True:
+        raw = ask(_("Which plan (number)"))
+        if raw.strip().isdigit() and 1 <= int(raw) <= len(plans):
+            return plans[int(raw) - 1]["id"]

@@ -1,0 +1,150 @@
+"""The POP lifecycle as a ``transitions`` hierarchical state machine, one per resolved pack.
+
+``preparation → conversation → follow_up → evaluation → closed``; a phase with agenda steps is
+a nested state whose children are the steps (``conversation.planning``). Phases a pack does not
+use are left out. Moving on (``next``) is guarded by the pack's rules and by plugins; ``back``
+returns to the previous step within a phase. Plans are the machine's models: attached with
+``add_model`` while they are worked on and detached afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from transitions.extensions.nesting import HierarchicalMachine, NestedState
+
+from .errors import PopError
+from .i18n import _
+from .pack import CLOSED, Pack
+from .plan import Plan, phase_of, step_of
+from .plugins import Plugins
+from .rules import Finding, evaluate, missing_required
+
+
+class _DotState(NestedState):
+    separator = "."  # phase names contain "_" (follow_up), the default separator
+
+
+class _Machine(HierarchicalMachine):
+    state_cls = _DotState
+
+
+@dataclass
+class Blocked(PopError):
+    """A move the rules (or a plugin) do not allow yet, with every reason."""
+
+    source: str
+    dest: str
+    missing: list[str] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    vetoes: list[str] = field(default_factory=list)
+    exit_code: int = 3
+
+    def __post_init__(self) -> None:
+        super().__init__(self.describe())
+
+    @property
+    def needs_override(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def describe(self) -> str:
+        lines = [_("cannot move from {source} to {dest}:").format(source=self.source,
+                                                                   dest=self.dest)]
+        lines += ["  - " + _("required question not answered: {id}").format(id=q)
+                  for q in self.missing]
+        lines += [f"  - [{f.rule}] {f.message}" for f in self.errors]
+        lines += ["  - " + _("warning, override with a reason: [{rule}] {message}").format(
+            rule=f.rule, message=f.message) for f in self.needs_override]
+        lines += ["  - " + _("refused by plugin {veto}").format(veto=v) for v in self.vetoes]
+        return "\n".join(lines)
+
+
+def state_sequence(pack: Pack) -> list[str]:
+    """Every state a plan passes through, in order."""
+    states: list[str] = []
+    for phase in pack.phases:
+        steps = pack.steps(phase)
+        states += [f"{phase}.{s['id']}" for s in steps] if steps else [phase]
+    return [*states, CLOSED]
+
+
+class Lifecycle:
+    """The machine of one resolved pack, shared by all plans made from it."""
+
+    def __init__(self, pack: Pack, plugins: Plugins):
+        self.pack, self.plugins = pack, plugins
+        self.sequence = state_sequence(pack)
+        states: list = []
+        for phase in pack.phases:
+            steps = [s["id"] for s in pack.steps(phase)]
+            states.append({"name": phase, "children": steps, "initial": steps[0]}
+                          if steps else phase)
+        states.append(CLOSED)
+        self.machine = _Machine(model=None, states=states, initial=self.sequence[0],
+                                auto_transitions=False, send_event=True,
+                                model_attribute="state")
+        for source, dest in zip(self.sequence, self.sequence[1:], strict=False):
+            self.machine.add_transition("next", source, dest, conditions=[self._guard])
+            if phase_of(source) == phase_of(dest):
+                self.machine.add_transition("back", dest, source)
+
+    @contextmanager
+    def attached(self, plan: Plan) -> Iterator[Plan]:
+        """Make ``plan`` a model of the machine for the duration (then release it)."""
+        self.machine.add_model(plan, initial=plan.state)
+        try:
+            yield plan
+        finally:
+            self.machine.remove_model(plan)
+
+    def next_state(self, state: str) -> str | None:
+        i = self.sequence.index(state)
+        return self.sequence[i + 1] if i + 1 < len(self.sequence) else None
+
+    def position(self, state: str) -> tuple[int, int]:
+        """(n, m): the step's number in its phase and the phase's number of steps."""
+        same = [s for s in self.sequence if phase_of(s) == phase_of(state)]
+        return same.index(state) + 1, len(same)
+
+    def check_leaving(self, plan: Plan, source: str, dest: str, ask_plugins: bool = True
+                      ) -> Blocked | None:
+        """What stops ``plan`` from leaving ``source`` for ``dest`` (None: nothing)."""
+        missing: list[str] = []
+        findings: list[Finding] = []
+        step = step_of(source)
+        if step:
+            missing = missing_required(self.pack, step, plan.answers)
+            findings += evaluate(self.pack.rules_at(step), plan.answers, self.pack, self.plugins)
+        if phase_of(source) != phase_of(dest):
+            findings += evaluate(self.pack.rules_at(phase_of(source)), plan.answers, self.pack,
+                                 self.plugins)
+        findings = [f for f in findings if f.severity == "error" or (
+            f.severity == "warning" and f.rule not in plan.overrides)]
+        vetoes = self.plugins.vetoes(plan, source, dest) if ask_plugins else []
+        if missing or findings or vetoes:
+            return Blocked(source, dest, missing, findings, vetoes)
+        return None
+
+    def _guard(self, event) -> bool:  # noqa: ANN001 - transitions.EventData
+        blocked = self.check_leaving(event.model, event.transition.source,
+                                     event.transition.dest)
+        if blocked:
+            raise blocked
+        return True
+
+
+_machines: dict[str, Lifecycle] = {}
+
+
+def lifecycle_for(pack: Pack, plugins: Plugins) -> Lifecycle:
+    """The one machine for this resolved pack (built on first use)."""
+    key = f"{pack.digest}:{id(plugins)}"
+    if key not in _machines:
+        _machines[key] = Lifecycle(pack, plugins)
+    return _machines[key]

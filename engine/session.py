@@ -1,0 +1,169 @@
+"""Working on a plan: record answers, check the rules that concern them, move through the agenda.
+
+Terminal-free, so the interactive session, answers files and scripts (``pop advance``) share
+one path through the rules and the lifecycle machine. Every change is committed as it is made.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import UsageError
+from .i18n import _
+from .lifecycle import Blocked, Lifecycle, lifecycle_for  # noqa: F401 - Blocked is re-exported
+from .pack import Pack
+from .plan import Plan, new_plan_id, phase_of
+from .plugins import Plugins
+from .rules import Finding, applies, check_rule, condition_refs, evaluate, is_empty
+from .store import Store
+
+
+@dataclass
+class Session:
+    plan: Plan
+    store: Store
+    plugins: Plugins
+    actor: str = "pop"
+
+    @property
+    def pack(self) -> Pack:
+        return self.plan.pack
+
+    @property
+    def lifecycle(self) -> Lifecycle:
+        return lifecycle_for(self.pack, self.plugins)
+
+    @classmethod
+    def start(cls, pack: Pack, store: Store, plugins: Plugins, people: dict[str, str],
+              date: str | None, actor: str = "pop", previous_id: str | None = None,
+              answers: dict | None = None) -> Session:
+        """Create and store a new plan at the first state of the pack's lifecycle."""
+        for role in people:
+            if role not in pack.roles:
+                raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
+                    role=role, roles=", ".join(pack.roles)))
+        first = lifecycle_for(pack, plugins).sequence[0]
+        plan = Plan(new_plan_id(), pack, first, dict(people), date, dict(answers or {}),
+                    previous_id=previous_id)
+        store.create_plan(plan, actor)
+        session = cls(plan, store, plugins, actor)
+        session._saved({"kind": "created", "data": {"pack": pack.id}})
+        return session
+
+    def _saved(self, event: dict) -> None:
+        self.plugins.notify("pop_plan_saved", plan=self.plan, change=event)
+
+    # --- where the conversation stands ---------------------------------------------------------
+    @property
+    def in_agenda(self) -> bool:
+        """The plan stands at a step (preparation or conversation) that has questions to ask."""
+        return self.plan.step is not None and phase_of(self.plan.state) in (
+            "preparation", "conversation")
+
+    def step(self) -> dict:
+        return self.pack.step_index[self.plan.step][1]
+
+    def questions(self, step_id: str | None = None) -> list[dict]:
+        """The questions of a step that apply, given the answers so far."""
+        step_id = step_id or self.plan.step
+        return [q for q in self.pack.step_questions(step_id)
+                if applies(q, self.plan.answers, self.pack)]
+
+    def hints(self, step_id: str | None = None) -> list[Finding]:
+        step_id = step_id or self.plan.step
+        hints = [r for r in self.pack.rules_at(step_id) if r["severity"] == "hint"]
+        return evaluate(hints, self.plan.answers, self.pack, self.plugins)
+
+    def concerning(self, question_id: str) -> list[Finding]:
+        """Errors and warnings of the current step's rules that depend on this question."""
+        out = []
+        for rule in self.pack.rules_at(self.plan.step or ""):
+            if rule["severity"] == "hint":
+                continue
+            refs = condition_refs(rule.get("check")) | condition_refs(rule.get("when"))
+            if question_id in refs:
+                out += [f for f in check_rule(rule, self.plan.answers, self.pack, self.plugins)
+                        if f.severity == "error" or f.rule not in self.plan.overrides]
+        return out
+
+    # --- changes ------------------------------------------------------------------------------
+    def answer(self, question_id: str, value: Any) -> list[Finding]:
+        """Store an answer (already coerced); return what the rules now say about it."""
+        if is_empty(value):
+            self.clear(question_id)
+        else:
+            self._saved(self.store.record_answer(self.plan, question_id, value, self.actor))
+        return self.concerning(question_id)
+
+    def clear(self, question_id: str) -> None:
+        if question_id in self.plan.answers:
+            self._saved(self.store.remove_answer(self.plan, question_id, self.actor))
+
+    def override(self, rule_id: str, reason: str) -> None:
+        if not reason.strip():
+            raise UsageError(_("an override needs a reason"))
+        self._saved(self.store.record_override(self.plan, rule_id, reason.strip(), self.actor))
+
+    def set_cursor(self, question_id: str | None) -> None:
+        self.store.set_cursor(self.plan, question_id)
+
+    def _move(self, trigger: str) -> str:
+        source = self.plan.state
+        with self.lifecycle.attached(self.plan):
+            if not self.plan.trigger(trigger):
+                raise UsageError(_("cannot go {direction} from {state}").format(
+                    direction=trigger, state=source))
+        event = self.store.record_state(self.plan, source, self.plan.state, self.actor)
+        self._saved(event)
+        self.plugins.notify("pop_after_transition", plan=self.plan, source=source,
+                            dest=self.plan.state)
+        return self.plan.state
+
+    def next(self) -> str:
+        """Move to the next state; raises :class:`Blocked` with every reason when not allowed."""
+        if self.lifecycle.next_state(self.plan.state) is None:
+            raise UsageError(_("the plan is closed"))
+        return self._move("next")
+
+    def back(self) -> str:
+        return self._move("back")
+
+    def can_go_back(self) -> bool:
+        i = self.lifecycle.sequence.index(self.plan.state)
+        return i > 0 and phase_of(self.lifecycle.sequence[i - 1]) == self.plan.phase
+
+    def advance(self) -> str:
+        """Move through the remaining steps of the current phase into the next phase."""
+        phase = self.plan.phase
+        while self.plan.phase == phase:
+            self.next()
+        return self.plan.state
+
+    def finish(self, phases: tuple[str, ...] = ("preparation", "conversation")) -> None:
+        """Move on as far as the rules allow, out of the given phases."""
+        while phase_of(self.plan.state) in phases:
+            self.next()
+
+
+def dry_run(pack: Pack, plugins: Plugins, answers: dict, overrides: dict,
+            through: tuple[str, ...] = ("preparation", "conversation")) -> list[Blocked]:
+    """Everything that would block a plan with these answers, over the given phases.
+
+    No store, no machine models: the same guard, evaluated state by state, so an answers
+    file is checked in full before anything is saved.
+    """
+    plan = Plan("dry-run", pack, "", answers=dict(answers),
+                overrides={r: {"reason": v} for r, v in overrides.items()})
+    lifecycle = lifecycle_for(pack, plugins)
+    found = []
+    for source in lifecycle.sequence:
+        if phase_of(source) not in through:
+            break
+        dest = lifecycle.next_state(source)
+        plan.state = source
+        blocked = lifecycle.check_leaving(plan, source, dest, ask_plugins=False) if dest else None
+        if blocked:
+            found.append(blocked)
+    return found
+
