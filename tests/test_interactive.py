@@ -11,15 +11,15 @@ import time
 
 import pexpect
 import pytest
-from helpers import EXAMPLES, MINI, pop_process
+from helpers import EXAMPLES, MINI, TESTS, pop_command, pop_process
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
 
 def spawn(*args: str) -> pexpect.spawn:
-    child = pexpect.spawn(sys.executable, ["-m", "engine", *args], env=dict(os.environ),
-                          encoding="utf-8", timeout=20, dimensions=(50, 200))
-    return child
+    command = pop_command()
+    return pexpect.spawn(command[0], [*command[1:], *args], env=dict(os.environ), cwd=str(TESTS),
+                         encoding="utf-8", timeout=20, dimensions=(50, 200))
 
 
 def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
