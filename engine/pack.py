@@ -5,7 +5,6 @@ No I/O here: :mod:`engine.packs` finds, loads and validates packs and builds the
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -171,5 +170,7 @@ class Pack:
     @cached_property
     def digest(self) -> str:
         """A stable hash of the snapshot: plans share one stored copy per digest."""
+        import hashlib
+
         raw = json.dumps(self.snapshot(), sort_keys=True, ensure_ascii=False)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]

@@ -16,6 +16,7 @@ from typing import Any
 from .errors import Problem, ProblemsError, UsageError
 from .i18n import _
 from .pack import CLOSED, TOGETHER, Pack
+from .packcache import PackCache
 from .plugins import Plugins, get_plugins
 from .rules import condition_refs
 from .yamlfile import Positions, format_path, load_file, position
@@ -51,7 +52,11 @@ class _Source:
     file: str
     data: dict
     positions: Positions
-    folder: Path
+    path: Path
+
+    @property
+    def folder(self) -> Path:
+        return self.path.parent
 
 
 def pack_file(path: Path) -> Path:
@@ -70,6 +75,13 @@ class PackLibrary:
         self.extra = extra
         self._entries: dict[str, PackEntry] | None = None
         self._loaded: dict[Path, Pack] = {}
+        self._cache: PackCache | None = None
+
+    @property
+    def cache(self) -> PackCache:
+        if self._cache is None:
+            self._cache = PackCache(salt=",".join(sorted(self.plugins.checks)))
+        return self._cache
 
     def search_path(self) -> list[tuple[str, Path]]:
         places = [("--pack", Path(p)) for p in self.extra]
@@ -93,7 +105,7 @@ class PackLibrary:
         if self._entries is None:
             found: dict[str, PackEntry] = {}
             for origin, folder in self._folders():
-                entry = _peek(folder, origin)
+                entry = self._peek(folder, origin)
                 if entry.id in found:
                     found[entry.id].shadows.append(str(folder))
                 else:
@@ -119,12 +131,28 @@ class PackLibrary:
     def load(self, ref: str) -> Pack:
         """A validated, resolved pack; :class:`ProblemsError` lists everything wrong."""
         path = self.find(ref).resolve()
-        if path not in self._loaded:
-            pack, problems = self.validate(path)
+        if path in self._loaded:
+            return self._loaded[path]
+        cached = self.cache.get("pack", str(path))
+        if cached is not None:
+            pack = Pack.from_snapshot(cached)
+            pack.origin = str(path.parent)
+        else:
+            pack, problems, sources = self._validate(path, ())
             if problems or pack is None:
                 raise ProblemsError(problems)
-            self._loaded[path] = pack
-        return self._loaded[path]
+            self.cache.put("pack", str(path), _files_of(sources), pack.snapshot())
+        self._loaded[path] = pack
+        return pack
+
+    def _peek(self, folder: Path, origin: str) -> PackEntry:
+        """Id, name and version of a pack folder, without validating it."""
+        key = str((folder / PACK_FILE).resolve())
+        cached = self.cache.get("peek", key)
+        if cached is None:
+            cached = _peek(folder)
+            self.cache.put("peek", key, [folder / PACK_FILE], cached)
+        return PackEntry(folder=folder, origin=origin, **cached)
 
     def validate(self, path: Path) -> tuple[Pack | None, list[Problem]]:
         """Validate one pack file (and what it extends): the pack, and every problem found."""
@@ -147,7 +175,7 @@ class PackLibrary:
         found = problems(load_schema("pack.schema.json"), data, name, positions)
         if found:
             return None, found, []
-        source = _Source(name, data, positions, path.parent)
+        source = _Source(name, data, positions, path)
         templates, found = _templates(source)
         sources = [source]
         resolved = copy.deepcopy(data)
@@ -186,19 +214,30 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-def _peek(folder: Path, origin: str) -> PackEntry:
-    """Id, name and version of a pack folder, without validating it."""
+def _peek(folder: Path) -> dict:
     try:
         data, _positions = load_file(folder / PACK_FILE)
     except ProblemsError as exc:
-        return PackEntry(folder.name, folder, origin, error=str(exc.problems[0]))
+        return {"id": folder.name, "error": str(exc.problems[0])}
     if not isinstance(data, dict):
-        return PackEntry(folder.name, folder, origin, error=_("not a mapping"))
+        return {"id": folder.name, "error": _("not a mapping")}
     name = data.get("name", "")
     if isinstance(name, dict):
         name = next(iter(name.values()), "")
-    return PackEntry(str(data.get("id", folder.name)), folder, origin, str(name),
-                     str(data.get("version", "")))
+    return {"id": str(data.get("id", folder.name)), "name": str(name),
+            "version": str(data.get("version", ""))}
+
+
+def _files_of(sources: list[_Source]) -> list[Path]:
+    """Every file (and template folder) a resolved pack was made from."""
+    files = []
+    for source in sources:
+        files.append(source.path)
+        templates = source.folder / TEMPLATES
+        if templates.is_dir():
+            files.append(templates)
+            files += [p for p in templates.rglob("*")]
+    return files
 
 
 def _templates(source: _Source) -> tuple[dict[str, str], list[Problem]]:

@@ -140,10 +140,57 @@ class Plugins:
         self.call_each(hook, **kwargs)
 
 
-def _entry_points() -> list[Any]:
-    from importlib.metadata import entry_points
+def _entry_points() -> list[tuple[str, str]]:
+    """(name, "module:attr") of the ``pop`` group in the distributions on ``sys.path``.
 
-    return sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+    Read straight from each ``*.dist-info/entry_points.txt``: ``importlib.metadata`` costs
+    about 30 ms to import, more than half of what a CLI start may take. As there, the first
+    distribution of a name on ``sys.path`` wins.
+    """
+    seen: set[str] = set()
+    found: dict[str, str] = {}
+    for base in sys.path:
+        try:
+            entries = sorted(os.scandir(base or "."), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.name.endswith((".dist-info", ".egg-info")):
+                continue
+            dist = entry.name.split("-")[0].lower().replace("_", "-").replace(".", "-")
+            if dist in seen:
+                continue
+            seen.add(dist)
+            try:
+                with open(os.path.join(entry.path, "entry_points.txt"), encoding="utf-8") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            for name, value in _group(text, ENTRY_POINT_GROUP):
+                found.setdefault(name, value)
+    return sorted(found.items())
+
+
+def _group(text: str, group: str) -> list[tuple[str, str]]:
+    pairs, current = [], None
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(("#", ";")):
+            continue
+        if line.startswith("["):
+            current = line.strip("[]").strip()
+        elif current == group and "=" in line:
+            name, value = line.split("=", 1)
+            pairs.append((name.strip(), value.split("[")[0].strip()))
+    return pairs
+
+
+def _load(value: str) -> Any:
+    module_name, _sep, attrs = value.partition(":")
+    target: Any = importlib.import_module(module_name.strip())
+    for attr in filter(None, attrs.strip().split(".")):
+        target = getattr(target, attr)
+    return target
 
 
 def build_plugins(load_entry_points: bool | None = None) -> Plugins:
@@ -156,13 +203,13 @@ def build_plugins(load_entry_points: bool | None = None) -> Plugins:
     if load_entry_points is None:
         load_entry_points = os.environ.get("POP_DISABLE_PLUGINS", "") in ("", "0")
     if load_entry_points:
-        for ep in _entry_points():
-            if manager.has_plugin(ep.name):
+        for name, value in _entry_points():
+            if manager.has_plugin(name):
                 continue
             try:
-                manager.register(ep.load(), name=ep.name)
+                manager.register(_load(value), name=name)
             except Exception as exc:  # any error in third-party import code
-                plugins.fail(ep.name, f"{type(exc).__name__}: {exc}")
+                plugins.fail(name, f"{type(exc).__name__}: {exc}")
     while True:  # a misspelled hook would silently never run: drop that plugin, say so
         try:
             manager.check_pending()

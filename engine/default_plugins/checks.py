@@ -20,9 +20,7 @@ import re
 from typing import Any
 
 from engine import hookimpl
-from engine.dates import is_time_bound
 from engine.i18n import _
-from engine.rules import is_empty
 
 LETTERS = "SMART"
 DEFAULT_VAGUE_WORDS = ("beter", "meer", "minder", "proberen", "probeer", "misschien",
@@ -61,6 +59,9 @@ def _as_list(value: Any) -> list[str]:
 
 def smart(answers: dict, args: dict, pack: Any) -> list[tuple[str, str | None]]:
     """One finding per missing letter per action, and a warning per action with vague words."""
+    from engine.dates import is_time_bound
+    from engine.rules import is_empty
+
     rows = answers.get(args["question"]) or []
     if not isinstance(rows, list):
         return []
