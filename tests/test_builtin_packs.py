@@ -1,0 +1,158 @@
+"""The built-in packs as their users meet them: valid, traceable, and their rules in Dutch."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from helpers import EXAMPLES, ROOT, pop_process
+
+from engine.yamlfile import load_file
+
+BUILTIN = ("vdab", "vandenberg", "vtoc")
+
+
+def pack_data(pack_id: str) -> dict:
+    return load_file(ROOT / "packs" / pack_id / "pack.yaml")[0]
+
+
+def example(pack_id: str) -> dict:
+    return load_file(EXAMPLES / f"{pack_id}-answers.yaml")[0]
+
+
+def write_answers(tmp_path, data: dict):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data, ensure_ascii=False))
+    return path
+
+
+@pytest.mark.parametrize("pack_id", BUILTIN)
+def test_builtin_pack_is_valid_and_named(pop, pack_id):
+    result = pop("packs", "validate", pack_id)
+    assert result.exit_code == 0, result.output
+    listed = json.loads(pop("packs", "list", "--json").stdout)
+    entry = next(e for e in listed if e["id"] == pack_id)
+    assert entry["origin"] == "built-in" and entry["error"] is None
+    data = pack_data(pack_id)
+    assert data["sources"] and all(s["title"] for s in data["sources"])
+    assert data["language"] in ("nl-BE", "nl-NL")
+
+
+@pytest.mark.parametrize("pack_id", BUILTIN)
+def test_show_lists_the_whole_agenda(pop, pack_id):
+    shown = pop("packs", "show", pack_id).stdout
+    data = pack_data(pack_id)
+    for phase in data["phases"].values():
+        for step in phase["steps"]:
+            assert f"[{step['id']}]" in shown
+            for q in step.get("questions", []):
+                assert f"[{q['id']}:" in shown
+    for rule in data.get("rules", []):
+        assert f"[{rule['id']}]" in shown
+
+
+@pytest.mark.parametrize("pack_id", BUILTIN)
+def test_source_table_maps_every_step_question_and_rule(pack_id):
+    readme = (ROOT / "packs" / pack_id / "README.md").read_text(encoding="utf-8")
+    data = pack_data(pack_id)
+    ids = [s["id"] for p in data["phases"].values() for s in p["steps"]]
+    ids += [q["id"] for p in data["phases"].values() for s in p["steps"]
+            for q in s.get("questions", [])]
+    ids += [r["id"] for r in data.get("rules", [])]
+    missing = [i for i in ids if not re.search(rf"`{re.escape(i)}`", readme)]
+    assert not missing, f"not in packs/{pack_id}/README.md: {missing}"
+
+
+@pytest.mark.parametrize("pack_id", BUILTIN)
+def test_example_answers_reach_the_follow_up(pack_id):
+    result = pop_process("run", "--answers", str(EXAMPLES / f"{pack_id}-answers.yaml"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["plan"]["state"].startswith("follow_up")
+
+
+def test_vdab_without_technical_action_is_refused_in_dutch(tmp_path):
+    data = example("vdab")
+    data["answers"]["acties"] = [a for a in data["answers"]["acties"] if a["soort"] != "technisch"]
+    data["answers"]["acties"] *= 2  # keep min_items satisfied
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)),
+                         env={"POP_LANG": "nl"})
+    assert result.returncode == 2
+    assert "rules.technische_actie: error: Spreek minstens één technische actie af" \
+        in result.stderr.replace("fout", "error")
+    assert "generieke_actie" not in result.stderr
+
+
+def test_vdab_action_without_date_or_measure_is_not_smart(tmp_path):
+    data = example("vdab")
+    action = data["answers"]["acties"][1]
+    action["wanneer"] = "later dit jaar"
+    del action["meetbaar"]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    err = result.stderr
+    assert "Elke actie moet SMART geformuleerd zijn" in err
+    assert "not Meetbaar — fill in meetbaar" in err                     # the pack's letter names
+    assert "not Tijdsgebonden — 'later dit jaar' is not a date" in err
+
+
+def test_vdab_hints_appear_at_their_step(pop_env):
+    from engine.packs import PackLibrary
+    from engine.plugins import get_plugins
+    from engine.session import Session
+    from engine.store import open_store
+
+    plugins = get_plugins()
+    pack = PackLibrary(plugins).load("vdab")
+    session = Session.start(pack, open_store(pop_env), plugins, {"employee": "Kim"}, "2026-03-02")
+    session.answer("bedoeling_bekend", True)
+    session.answer("gespreksvoerder", "Els Vandamme, monitor")
+    session.next()
+    session.next()
+    assert session.plan.state == "conversation.introductie"
+    assert [h.rule for h in session.hints()] == []
+    session.answer("wil_gesprek", False)
+    hints = session.hints()
+    assert [h.rule for h in hints] == ["niet_in_gesprek"]
+    assert "Vraag de medewerker hoe het komt" in hints[0].message
+
+
+def test_vandenberg_missing_wanneer_is_refused_with_the_packs_message(tmp_path):
+    data = example("vandenberg")
+    del data["answers"]["afspraken"][0]["wanneer"]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    assert "rules.www_afspraak: error: Elke afspraak is een WWW-afspraak" in result.stderr
+
+
+def test_vandenberg_preparation_questions_per_role():
+    data = pack_data("vandenberg")
+    steps = {s["id"]: s for s in data["phases"]["preparation"]["steps"]}
+    by_role = {role: [q["text"] for q in steps[f"aankondiging_{name}"]["questions"]
+                      if (q.get("answered_by") or steps[f"aankondiging_{name}"]["answered_by"])
+                      == role]
+               for role, name in (("employee", "medewerker"), ("manager", "leidinggevende"))}
+    assert len(by_role["employee"]) == 18
+    assert "Waar ben ik goed in?" in by_role["employee"]
+    assert "Wat zijn daarbij de belemmeringen?" in by_role["employee"]
+    assert len(by_role["manager"]) == 8  # seven questions and the stroommogelijkheden
+    assert "Is er een ontwikkelingsnoodzaak? En zo ja, welke?" in by_role["manager"]
+    offsets = {s["id"]: s.get("offset_days") for s in data["schedule"]}
+    assert offsets["aankondiging"] == -14 and offsets["afstemming"] == -7
+
+
+def test_vtoc_seed_rows_warn_but_do_not_block(tmp_path):
+    data = example("vtoc")
+    seed_rows = pack_data("vtoc")["phases"]["conversation"]["steps"]
+    table = next(q for s in seed_rows for q in s.get("questions", []) if q["id"] == "pop_tabel")
+    assert [f["text"] for f in table["fields"]] == [
+        "Doelstelling", "Actie/VTOC-maatregel", "Timing", "Nodige ondersteuning", "Opvolging"]
+    data["answers"]["pop_tabel"] = table["examples"]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    assert "rules.smart: warning" in result.stderr
+    assert "'Doorlopend' is not a date" in result.stderr
+    assert ": error:" not in result.stderr
+    data["overrides"] = {"smart": "Besproken; doorlopende coaching, evaluatie na 3 maanden."}
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
+    assert result.returncode == 0, result.stderr
