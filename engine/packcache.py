@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .files import private_dir
 
 Stamp = list[list[Any]]
 
@@ -67,7 +68,7 @@ class PackCache:
             return
         target = self._file(kind, key)
         try:
-            self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            private_dir(self.folder)
             tmp = target.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_text(json.dumps({"salt": self.salt, "files": files_stamp, "value": value},
                                       ensure_ascii=False), encoding="utf-8")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import PopError, UsageError
+from .files import private_dir
 from .i18n import _
 from .pack import Pack
 from .plan import Plan, now
@@ -104,7 +105,7 @@ def open_store(data_dir: str | os.PathLike | None = None) -> SQLiteStore:
     """The store in ``data_dir``, else ``POP_HOME``, else the platform's user data folder."""
     folder = Path(data_dir or os.environ.get("POP_HOME") or default_data_dir()).expanduser()
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        private_dir(folder)
     except OSError as exc:
         raise UsageError(_("cannot create the data folder {folder}: {error}").format(
             folder=folder, error=exc.strerror or exc)) from None
