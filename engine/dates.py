@@ -70,3 +70,41 @@ def format_date(value: date | str | None, lang: str = "nl") -> str:
 
 def add_days(value: date, days: int) -> date:
     return value + timedelta(days=days)
+
+
+_LAST_DAY = re.compile(
+    r"\b(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"                          # 30-06-2026
+    r"|[QK]([1-4])\s*(\d{4})"                                           # Q2 2026
+    r"|(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4}))\b",  # juni 2026
+    re.IGNORECASE)
+
+
+def deadline(text: str) -> date | None:
+    """The last day a timing allows: a date, or the end of the last dated period it names.
+
+    ``30-06-2026`` → 2026-06-30; ``Q2 2026`` → 2026-06-30; ``september 2026 – februari 2027``
+    → 2027-02-28. None when the text names no date (``doorlopend``).
+    """
+    if not isinstance(text, str):
+        return None
+    exact = parse_date(text)
+    if exact:
+        return exact
+    found = None
+    for match in _LAST_DAY.finditer(text):
+        day, month, year, quarter, qyear, name, nyear = match.groups()
+        try:
+            if day:
+                found = date(int(year), int(month), int(day))
+            elif quarter:
+                found = _month_end(int(qyear), int(quarter) * 3)
+            else:
+                found = _month_end(int(nyear), MONTHS[name.lower()])
+        except ValueError:
+            continue
+    return found
+
+
+def _month_end(year: int, month: int) -> date:
+    first_next = date(year + month // 12, month % 12 + 1, 1)
+    return first_next - timedelta(days=1)

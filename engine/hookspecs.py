@@ -69,8 +69,15 @@ def pop_register_formats(register: Callable[..., None]) -> None:
     """Register output formats for ``pop export --format NAME``.
 
     Call ``register(name, function, media_type="text/plain", suffix=".txt")``. The function is
-    called as ``function(context)`` with an :class:`engine.outputs.RenderContext` (the plan,
-    its pack, the chosen template name) and returns ``str`` or ``bytes``.
+    called as ``function(context)`` with an :class:`engine.outputs.RenderContext` and returns
+    ``str`` or ``bytes`` (the whole document). The context has ``pack`` (the plan's
+    :class:`engine.pack.Pack` snapshot), ``plan`` (an :class:`engine.plan.Plan`, or ``None``
+    for ``pop guide``), ``template`` (what ``--template`` named, or ``None``) and ``output``
+    (the pack's output chosen, or ``None``); ``context.needs_plan()`` returns the plan or
+    stops with a clear message, ``context.data()`` is the template context, and
+    ``context.render("md")`` renders the pack's template of that kind (``x.md.j2``) in the
+    sandbox, or pop's built-in layout. The built-in ``md``, ``html``, ``json`` and ``ics``
+    are registered this way (``engine/default_plugins/formats.py``).
 
     Example::
 
@@ -85,6 +92,7 @@ def pop_register_filters(register: Callable[[str, Callable[..., Any]], None]) ->
     """Register Jinja2 filters available in every pack template.
 
     Call ``register(name, function)``. Filters run inside the sandbox; they receive plain data.
+    pop's own ``datum`` and ``lijst`` are registered this way (``engine/default_plugins``).
 
     Example::
 
@@ -128,12 +136,31 @@ def pop_before_transition(plan: Any, source: str, dest: str) -> str | None:
     Return a reason (a sentence for the user) to refuse the move, or ``None`` to allow it.
     Every plugin is asked; all reasons are shown. ``plan`` is an :class:`engine.plan.Plan`.
     States are a phase (``follow_up``) or a phase and a step (``conversation.planning``).
+    Asked for every move on (``pop run``, ``pop advance``, ...), not for a step back within a
+    phase, nor when an answers file is checked before anything is saved.
+
+    Example::
+
+        @hookimpl
+        def pop_before_transition(plan, source, dest):
+            if dest == "closed" and not plan.signatures:
+                return "Sluit een plan pas af als het ondertekend is."
     """
 
 
 @hookspec
 def pop_after_transition(plan: Any, source: str, dest: str) -> None:
-    """Called after a plan moved from ``source`` to ``dest`` and the move was stored."""
+    """Called after a plan moved from ``source`` to ``dest`` and the move was stored.
+
+    Raising here never undoes the move; the error is reported with the plugin's name.
+
+    Example::
+
+        @hookimpl
+        def pop_after_transition(plan, source, dest):
+            if dest.startswith("follow_up"):
+                logging.getLogger("acme").info("plan %s: conversation done", plan.id)
+    """
 
 
 @hookspec
@@ -144,6 +171,13 @@ def pop_plan_saved(plan: Any, change: dict) -> None:
     (kinds: ``created``, ``answer``, ``answer_removed``, ``override``, ``state``, ``signed``,
     ``checkin``, ...). Raising here never undoes the change; the error is reported with the
     plugin's name.
+
+    Example::
+
+        @hookimpl
+        def pop_plan_saved(plan, change):
+            if change["kind"] == "answer":
+                audit.info("%s %s: %s", change["at"], plan.id, change["data"]["question"])
     """
 
 
@@ -152,5 +186,13 @@ def pop_plan_agreed(plan: Any, digest: str) -> None:
     """Called once when every role the pack requires has signed the same content.
 
     ``digest`` is the SHA-256 of the agreed content. A plugin may, for example, send the
-    plan to an HR system. Raising here never undoes the signature.
+    plan to an HR system. Raising here never undoes the signature. Called by ``pop sign``,
+    after the signature that completes the agreement was stored.
+
+    Example (``examples/plugins/pop-webhook`` does this with a timeout and an outbox)::
+
+        @hookimpl
+        def pop_plan_agreed(plan, digest):
+            document, _format = engine.outputs.render(plan.pack, "json", plan)
+            urllib.request.urlopen(HR_URL, data=document.encode(), timeout=10)
     """

@@ -5,6 +5,11 @@ a nested state whose children are the steps (``conversation.planning``). Phases 
 use are left out. Moving on (``next``) is guarded by the pack's rules and by plugins; ``back``
 returns to the previous step within a phase. Plans are the machine's models: attached with
 ``add_model`` while they are worked on and detached afterwards.
+
+Besides the pack's rules, two built-in conditions guard leaving the follow-up: the plan must be
+agreed (every signing role signed the current content, see :mod:`engine.agreement`) and at least
+one check-in must be recorded. What may be done to a plan outside the moves (sign, check in,
+evaluate, close, start the next cycle) is decided here too: :meth:`Lifecycle.require`.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass, field
 
 from transitions.extensions.nesting import HierarchicalMachine, NestedState
 
+from . import agreement
 from .errors import PopError
 from .i18n import _
 from .pack import CLOSED, Pack
@@ -65,6 +71,27 @@ class Blocked(PopError):
         return "\n".join(lines)
 
 
+class NotAllowed(PopError):
+    """Something the plan's place in its lifecycle does not allow now, with every reason."""
+
+    exit_code = 3
+
+    def __init__(self, command: str, plan_id: str, state: str, reasons: list[str]):
+        self.command, self.plan_id, self.state, self.reasons = command, plan_id, state, reasons
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        lines = [_("{command} is not possible for plan {id} now (state: {state}):").format(
+            command=self.command, id=self.plan_id, state=self.state)]
+        return "\n".join(lines + ["  - " + reason for reason in self.reasons])
+
+
+ACTIVITIES = ("sign", "checkin", "evaluate", "close", "next")
+BUILTIN_SIGNATURES = "pop.signatures"
+BUILTIN_CHECKINS = "pop.checkins"
+_EARLY = ("preparation", "conversation")
+
+
 def state_sequence(pack: Pack) -> list[str]:
     """Every state a plan passes through, in order."""
     states: list[str] = []
@@ -112,6 +139,10 @@ class Lifecycle:
         same = [s for s in self.sequence if phase_of(s) == phase_of(state)]
         return same.index(state) + 1, len(same)
 
+    def check_step(self, plan: Plan, state: str) -> Blocked | None:
+        """What is still missing or wrong in the step ``state`` (its questions and rules)."""
+        return self.check_leaving(plan, state, state, ask_plugins=False)
+
     def check_leaving(self, plan: Plan, source: str, dest: str, ask_plugins: bool = True
                       ) -> Blocked | None:
         """What stops ``plan`` from leaving ``source`` for ``dest`` (None: nothing)."""
@@ -124,12 +155,73 @@ class Lifecycle:
         if phase_of(source) != phase_of(dest):
             findings += evaluate(self.pack.rules_at(phase_of(source)), plan.answers, self.pack,
                                  self.plugins)
+        if self.leaves_follow_up(source, dest):
+            findings += self.follow_up_findings(plan)
         findings = [f for f in findings if f.severity == "error" or (
             f.severity == "warning" and f.rule not in plan.overrides)]
         vetoes = self.plugins.vetoes(plan, source, dest) if ask_plugins else []
         if missing or findings or vetoes:
             return Blocked(source, dest, missing, findings, vetoes)
         return None
+
+    def leaves_follow_up(self, source: str, dest: str) -> bool:
+        """Whether this move ends the follow-up (closing, for a pack without follow-up)."""
+        if "follow_up" in self.pack.phases:
+            return phase_of(source) == "follow_up" and phase_of(dest) != "follow_up"
+        return dest == CLOSED and phase_of(source) not in _EARLY
+
+    def follow_up_findings(self, plan: Plan) -> list[Finding]:
+        """The built-in conditions for ending the follow-up: agreed, and checked in on."""
+        at = "follow_up"
+        found = [Finding(BUILTIN_SIGNATURES, "error",
+                         _("the plan is not agreed: {reason}").format(reason=reason), at)
+                 for reason in agreement.problems(plan)]
+        if "follow_up" in self.pack.phases and not plan.checkins:
+            found.append(Finding(BUILTIN_CHECKINS, "error", _(
+                "no check-in on the actions is recorded yet: pop checkin {id}").format(
+                id=plan.id), at))
+        return found
+
+    def check_activity(self, plan: Plan, activity: str) -> list[str]:
+        """Why ``activity`` (one of :data:`ACTIVITIES`) is not possible now; empty: it is."""
+        phase, phases, pid = plan.phase, self.pack.phases, plan.id
+        early = phase in _EARLY
+        if activity == "next":
+            return [] if plan.closed else [_(
+                "the plan is not closed yet; evaluate and close it first: pop close {id}")
+                .format(id=pid)]
+        if plan.closed:
+            return [_("the plan is closed; start the next cycle with: pop next {id}").format(
+                id=pid)]
+        if early:
+            return [_("the conversation is not finished yet; continue it with: "
+                      "pop run --resume {id}").format(id=pid)]
+        if activity == "sign":
+            return []
+        if activity == "checkin":
+            if "follow_up" not in phases:
+                return [_("pack {pack} has no follow-up phase").format(pack=self.pack.id)]
+            if phase != "follow_up":
+                return [_("check-ins belong to the follow-up, which is over (the plan is in "
+                          "{phase})").format(phase=phase)]
+            return [_("the plan is not agreed: {reason}").format(reason=reason)
+                    for reason in agreement.problems(plan)]
+        if activity == "evaluate":
+            if "evaluation" not in phases:
+                return [_("pack {pack} has no evaluation phase; close the plan with: "
+                          "pop close {id}").format(pack=self.pack.id, id=pid)]
+            return []
+        if activity == "close":
+            if phase != phases[-1]:
+                return [_("evaluate the plan first: pop evaluate {id}").format(id=pid)]
+            return []
+        raise ValueError(f"unknown activity {activity!r}")
+
+    def require(self, plan: Plan, activity: str) -> None:
+        """Raise :class:`NotAllowed` with every reason when ``activity`` is not possible now."""
+        reasons = self.check_activity(plan, activity)
+        if reasons:
+            raise NotAllowed(f"pop {activity}", plan.id, plan.state, reasons)
 
     def _guard(self, event) -> bool:  # noqa: ANN001 - transitions.EventData
         blocked = self.check_leaving(event.model, event.transition.source,

@@ -99,6 +99,14 @@ class Pack:
                     out[q["id"]] = QuestionRef(q, phase, step, len(out))
         return out
 
+    def state_title(self, state: str, lang: str | None = None) -> str:
+        """``follow_up.uitvoering`` → ``Na · Uitvoering``: a state as the pack names it."""
+        phase, _sep, step = state.partition(".")
+        title = self.text(self.phase(phase).get("title"), lang) or phase
+        if step and step in self.step_index:
+            title += " · " + self.text(self.step_index[step][1].get("title"), lang)
+        return title
+
     def step_questions(self, step_id: str) -> list[dict]:
         return self.step_index[step_id][1].get("questions", [])
 

@@ -116,7 +116,8 @@ class PackLibrary:
     def find(self, ref: str) -> Path:
         """The pack file for an id or a path; :class:`UsageError` when there is none."""
         as_path = Path(ref)
-        if os.sep in ref or ref.endswith((".yaml", ".yml")) or as_path.exists():
+        looks_like_path = "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml"))
+        if looks_like_path or as_path.is_file() or (as_path / PACK_FILE).is_file():
             if as_path.is_dir() and not (as_path / PACK_FILE).is_file():
                 raise ProblemsError([Problem(ref, _("no {file} in this folder").format(
                     file=PACK_FILE))])
@@ -158,6 +159,10 @@ class PackLibrary:
         """Validate one pack file (and what it extends): the pack, and every problem found."""
         pack, problems, _sources = self._validate(pack_file(path), ())
         return pack, problems
+
+    def validate_sources(self, path: Path) -> tuple[Pack | None, list[Problem], list[_Source]]:
+        """Like :meth:`validate`, with the files read (the pack's own first), for ``lint``."""
+        return self._validate(pack_file(path), ())
 
     def _validate(self, path: Path, stack: tuple[str, ...]
                   ) -> tuple[Pack | None, list[Problem], list[_Source]]:

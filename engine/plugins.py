@@ -24,6 +24,8 @@ ENTRY_POINT_GROUP = "pop"
 DEFAULT_PLUGINS = (
     "engine.default_plugins.packs",
     "engine.default_plugins.checks",
+    "engine.default_plugins.formats",
+    "engine.default_plugins.filters",
 )
 
 

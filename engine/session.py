@@ -2,6 +2,8 @@
 
 Terminal-free, so the interactive session, answers files and scripts (``pop advance``) share
 one path through the rules and the lifecycle machine. Every change is committed as it is made.
+After the conversation: signing (akkoord), check-ins, evaluation, closing and the next cycle,
+each guarded by the lifecycle (:meth:`engine.lifecycle.Lifecycle.require`).
 """
 
 from __future__ import annotations
@@ -9,9 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from . import agreement
 from .errors import UsageError
 from .i18n import _
-from .lifecycle import Blocked, Lifecycle, lifecycle_for  # noqa: F401 - Blocked is re-exported
+from .lifecycle import (  # noqa: F401 - Blocked, NotAllowed are re-exported
+    Blocked,
+    Lifecycle,
+    NotAllowed,
+    lifecycle_for,
+)
 from .pack import Pack
 from .plan import Plan, new_plan_id, phase_of
 from .plugins import Plugins
@@ -25,6 +33,8 @@ class Session:
     store: Store
     plugins: Plugins
     actor: str = "pop"
+    #: the phases whose steps this session asks (``pop run``: the conversation and before it)
+    agenda_phases: tuple[str, ...] = ("preparation", "conversation")
 
     @property
     def pack(self) -> Pack:
@@ -57,9 +67,13 @@ class Session:
     # --- where the conversation stands ---------------------------------------------------------
     @property
     def in_agenda(self) -> bool:
-        """The plan stands at a step (preparation or conversation) that has questions to ask."""
-        return self.plan.step is not None and phase_of(self.plan.state) in (
-            "preparation", "conversation")
+        """The plan stands at a step of one of :attr:`agenda_phases` (questions to ask)."""
+        return self.plan.step is not None and phase_of(self.plan.state) in self.agenda_phases
+
+    def at_agenda_end(self) -> bool:
+        """The next move would leave the phases this session asks."""
+        dest = self.lifecycle.next_state(self.plan.state)
+        return dest is None or phase_of(dest) not in self.agenda_phases
 
     def step(self) -> dict:
         return self.pack.step_index[self.plan.step][1]
@@ -145,21 +159,103 @@ class Session:
         while phase_of(self.plan.state) in phases:
             self.next()
 
+    # --- after the conversation ---------------------------------------------------------------
+    def sign(self, role: str, name: str | None = None) -> dict:
+        """Sign the plan's current content for ``role``; returns the signature.
+
+        Calls ``pop_plan_agreed`` once, when this signature makes the plan agreed.
+        """
+        plan, pack = self.plan, self.pack
+        self.lifecycle.require(plan, "sign")
+        signing = pack.signing_roles
+        if role not in signing:
+            raise UsageError(_("role {role!r} does not sign plans of pack {pack} (roles that "
+                               "sign: {roles})").format(role=role, pack=pack.id,
+                                                        roles=", ".join(signing) or "-"))
+        name = (name or plan.people.get(role) or "").strip()
+        if not name:
+            raise UsageError(_("give the name of the person who signs: --name NAME"))
+        before = agreement.status(plan)
+        digest = before["digest"]
+        if role in before["signed"]:
+            raise UsageError(_("{role} ({id}) already signed this content").format(
+                role=pack.role_name(role), id=role))
+        self._saved(self.store.record_signature(plan, role, name, digest, self.actor))
+        if not before["agreed"] and agreement.is_agreed(plan):
+            self.plugins.notify("pop_plan_agreed", plan=plan, digest=digest)
+        return plan.signatures[-1]
+
+    def checkin(self, entries: list[dict], answers: dict[str, Any] | None = None,
+                date: str | None = None) -> dict:
+        """Record a check-in on the actions (see :func:`engine.followup.prepare_checkin`).
+
+        Changing an action changes the agreed content: the signatures become stale.
+        """
+        from .clock import today
+        from .dates import parse_date
+        from .followup import prepare_checkin
+
+        self.lifecycle.require(self.plan, "checkin")
+        day = parse_date(date) if date else today()
+        if day is None:
+            raise UsageError(_("not a date; write e.g. 31-03-2026, 31 maart 2026 or 2026-03-31"))
+        record, changed = prepare_checkin(self.plan, entries, answers or {}, day.isoformat(),
+                                          self.plugins)
+        self._saved(self.store.record_checkin(self.plan, record, changed, self.actor))
+        return self.plan.checkins[-1]
+
+    def start_evaluation(self) -> str:
+        """From the follow-up into the evaluation (guarded); stays put when already there."""
+        self.lifecycle.require(self.plan, "evaluate")
+        while self.plan.phase != "evaluation":
+            self.next()
+        return self.plan.state
+
+    def close(self) -> str:
+        """Through the rest of the last phase to ``closed``; every move guarded."""
+        self.lifecycle.require(self.plan, "close")
+        while not self.plan.closed:
+            self.next()
+        return self.plan.state
+
+    def next_cycle(self, pack: Pack | None = None, date: str | None = None) -> Session:
+        """Open the next cycle's plan for the same people, linked to this (closed) one.
+
+        ``pack``: the pack to use (the current version from the library); default: this plan's.
+        """
+        plan = self.plan
+        self.lifecycle.require(plan, "next")
+        successor = self.store.successor(plan.id)
+        if successor:
+            raise NotAllowed("pop next", plan.id, plan.state, [_(
+                "the next cycle was already started: plan {id} (pop run --resume {id})").format(
+                id=successor)])
+        pack = pack or plan.pack
+        people = {r: n for r, n in plan.people.items() if r in pack.roles}
+        return Session.start(pack, self.store, self.plugins, people, date, self.actor,
+                             previous_id=plan.id)
+
 
 def dry_run(pack: Pack, plugins: Plugins, answers: dict, overrides: dict,
-            through: tuple[str, ...] = ("preparation", "conversation")) -> list[Blocked]:
+            through: tuple[str, ...] = ("preparation", "conversation"),
+            base: Plan | None = None) -> list[Blocked]:
     """Everything that would block a plan with these answers, over the given phases.
 
     No store, no machine models: the same guard, evaluated state by state, so an answers
-    file is checked in full before anything is saved.
+    file is checked in full before anything is saved. ``base``: an existing plan whose
+    people, signatures and check-ins count (its answers and overrides are not added).
     """
     plan = Plan("dry-run", pack, "", answers=dict(answers),
                 overrides={r: {"reason": v} for r, v in overrides.items()})
+    if base is not None:
+        plan.id, plan.people, plan.date = base.id, dict(base.people), base.date
+        plan.signatures = [dict(s) for s in base.signatures]
+        plan.checkins = list(base.checkins)
     lifecycle = lifecycle_for(pack, plugins)
     found = []
     for source in lifecycle.sequence:
         if phase_of(source) not in through:
-            break
+            continue
         dest = lifecycle.next_state(source)
         plan.state = source
         blocked = lifecycle.check_leaving(plan, source, dest, ask_plugins=False) if dest else None

@@ -3,6 +3,9 @@
 Every change is its own committed transaction with its event appended, so an interrupted
 conversation (Ctrl-C, a crash, a power cut) loses nothing that was answered. The database is
 one file in the user's data directory, readable by its owner only.
+
+Erasing a person (:meth:`Store.forget_person`) deletes every row of their plans from every
+table, then compacts the file and empties the write-ahead log, so nothing stays behind.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from abc import ABC, abstractmethod
 from pathlib import Path
 from typing import Any
 
+from . import agreement
 from .errors import PopError, UsageError
 from .files import private_dir
 from .i18n import _
@@ -53,7 +57,28 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER events_append_only BEFORE UPDATE ON events
         BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
     """,
+    # 2: after the conversation: signatures (akkoord) and check-ins; lookups by person and cycle
+    """
+    CREATE TABLE signatures (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+        role TEXT NOT NULL, name TEXT NOT NULL, at TEXT NOT NULL, digest TEXT NOT NULL,
+        actor TEXT NOT NULL);
+    CREATE INDEX signatures_plan ON signatures(plan_id, seq);
+    CREATE TABLE checkins (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+        date TEXT NOT NULL, at TEXT NOT NULL, actor TEXT NOT NULL, data TEXT NOT NULL);
+    CREATE INDEX checkins_plan ON checkins(plan_id, seq);
+    CREATE INDEX plans_previous ON plans(previous_id);
+    CREATE INDEX people_name ON people(name COLLATE NOCASE);
+    """,
 )
+
+#: Every table that holds rows about a plan, by the column naming the plan.
+PLAN_TABLES = (("answers", "plan_id"), ("people", "plan_id"), ("overrides", "plan_id"),
+               ("signatures", "plan_id"), ("checkins", "plan_id"), ("events", "plan_id"),
+               ("plans", "id"))
 
 
 class Store(ABC):
@@ -79,6 +104,31 @@ class Store(ABC):
 
     @abstractmethod
     def set_cursor(self, plan: Plan, question: str | None) -> None: ...
+
+    @abstractmethod
+    def record_signature(self, plan: Plan, role: str, name: str, digest: str, actor: str
+                         ) -> dict: ...
+
+    @abstractmethod
+    def record_checkin(self, plan: Plan, checkin: dict, answers: dict[str, Any], actor: str
+                       ) -> dict:
+        """Store a check-in and the answers it changes, in one transaction."""
+
+    @abstractmethod
+    def successor(self, plan_id: str) -> str | None:
+        """The id of the plan of the next cycle, if one was started from this one."""
+
+    @abstractmethod
+    def plans_about(self, person: str) -> list[str]:
+        """Ids of the plans about ``person`` or with ``person`` in them (any role, signer)."""
+
+    @abstractmethod
+    def export_person(self, person: str) -> dict:
+        """Everything stored about ``person``: their plans, answers, events, signatures."""
+
+    @abstractmethod
+    def forget_person(self, person: str) -> dict:
+        """Erase every plan :meth:`plans_about` ``person``, leaving nothing recoverable."""
 
     @abstractmethod
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
@@ -209,6 +259,15 @@ class SQLiteStore(Store):
                           for r, reason, actor, at in self.db.execute(
                               "SELECT rule, reason, actor, at FROM overrides WHERE plan_id=?",
                               (plan_id,))}
+        plan.signatures = [{"role": role, "name": name, "at": at, "digest": digest}
+                           for role, name, at, digest in self.db.execute(
+                               "SELECT role, name, at, digest FROM signatures WHERE plan_id=? "
+                               "ORDER BY seq", (plan_id,))]
+        plan.checkins = [{**json.loads(data), "date": date, "at": at, "actor": actor}
+                         for date, at, actor, data in self.db.execute(
+                             "SELECT date, at, actor, data FROM checkins WHERE plan_id=? "
+                             "ORDER BY seq", (plan_id,))]
+        agreement.refresh(plan)
         return plan
 
     def record_answer(self, plan: Plan, question: str, value: Any, actor: str) -> dict:
@@ -220,6 +279,7 @@ class SQLiteStore(Store):
                                 {"question": question, "value": value, "previous": previous})
         plan.answers[question] = value
         plan.updated = event["at"]
+        agreement.refresh(plan)
         return event
 
     def remove_answer(self, plan: Plan, question: str, actor: str) -> dict:
@@ -230,6 +290,7 @@ class SQLiteStore(Store):
             event = self._event(plan.id, actor, "answer_removed",
                                 {"question": question, "previous": previous})
         plan.answers.pop(question, None)
+        agreement.refresh(plan)
         return event
 
     def record_override(self, plan: Plan, rule: str, reason: str, actor: str) -> dict:
@@ -250,6 +311,83 @@ class SQLiteStore(Store):
     def set_cursor(self, plan: Plan, question: str | None) -> None:
         self.db.execute("UPDATE plans SET cursor=? WHERE id=?", (question, plan.id))
         plan.cursor = question
+
+    # --- after the conversation ---------------------------------------------------------------
+    def record_signature(self, plan: Plan, role: str, name: str, digest: str, actor: str
+                         ) -> dict:
+        with self._tx():
+            event = self._event(plan.id, actor, "signed",
+                                {"role": role, "name": name, "digest": digest})
+            self.db.execute("INSERT INTO signatures (plan_id, role, name, at, digest, actor) "
+                            "VALUES (?,?,?,?,?,?)", (plan.id, role, name, event["at"], digest,
+                                                     actor))
+        plan.signatures.append({"role": role, "name": name, "at": event["at"], "digest": digest})
+        plan.updated = event["at"]
+        agreement.refresh(plan)
+        return event
+
+    def record_checkin(self, plan: Plan, checkin: dict, answers: dict[str, Any], actor: str
+                       ) -> dict:
+        body = {k: v for k, v in checkin.items() if k not in ("date", "at", "actor")}
+        previous = {q: plan.answers.get(q) for q in answers}
+        with self._tx():
+            self.db.executemany(
+                "INSERT INTO answers VALUES (?,?,?) ON CONFLICT(plan_id, question) "
+                "DO UPDATE SET value=excluded.value",
+                [(plan.id, q, _dump(v)) for q, v in answers.items()])
+            event = self._event(plan.id, actor, "checkin", {**checkin, "previous": previous})
+            self.db.execute("INSERT INTO checkins (plan_id, date, at, actor, data) "
+                            "VALUES (?,?,?,?,?)", (plan.id, checkin["date"], event["at"], actor,
+                                                   _dump(body)))
+        plan.answers.update(answers)
+        plan.checkins.append({**body, "date": checkin["date"], "at": event["at"], "actor": actor})
+        plan.updated = event["at"]
+        agreement.refresh(plan)
+        return event
+
+    def successor(self, plan_id: str) -> str | None:
+        row = self.db.execute("SELECT id FROM plans WHERE previous_id=? ORDER BY created LIMIT 1",
+                              (plan_id,)).fetchone()
+        return row[0] if row else None
+
+    # --- people (GDPR: access and erasure) ----------------------------------------------------
+    def plans_about(self, person: str) -> list[str]:
+        name = person.strip()
+        rows = self.db.execute(
+            "SELECT id FROM plans WHERE person=? COLLATE NOCASE "
+            "UNION SELECT plan_id FROM people WHERE name=? COLLATE NOCASE "
+            "UNION SELECT plan_id FROM signatures WHERE name=? COLLATE NOCASE",
+            (name, name, name)).fetchall()
+        ids = {r[0] for r in rows}
+        return [r[0] for r in self.db.execute("SELECT id FROM plans ORDER BY created, id")
+                if r[0] in ids]
+
+    def export_person(self, person: str) -> dict:
+        plans = []
+        for plan_id in self.plans_about(person):
+            plan = self.load_plan(plan_id)
+            plans.append({**plan.as_dict(), "events": self.events(plan_id)})
+        return {"person": person.strip(), "exported": now(), "plans": plans}
+
+    def forget_person(self, person: str) -> dict:
+        ids = self.plans_about(person)
+        if not ids:
+            return {"person": person.strip(), "plans": [], "rows": 0}
+        marks = ",".join("?" * len(ids))
+        rows = 0
+        self.db.execute("PRAGMA secure_delete=ON")  # freed pages are zeroed, not left behind
+        with self._tx():
+            for table, column in PLAN_TABLES:
+                rows += self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})",
+                                        ids).rowcount
+            # later cycles of other people's plans must not point at what is gone
+            self.db.execute(f"UPDATE plans SET previous_id=NULL WHERE previous_id IN ({marks})",
+                            ids)
+            self.db.execute("DELETE FROM snapshots WHERE digest NOT IN "
+                            "(SELECT digest FROM plans)")
+        self.db.execute("VACUUM")  # nothing left in free pages …
+        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # … nor in the write-ahead log
+        return {"person": person.strip(), "plans": ids, "rows": rows}
 
     def _where(self, state: str | None, pack: str | None, person: str | None
                ) -> tuple[str, list]:

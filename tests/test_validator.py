@@ -78,7 +78,8 @@ def test_when_must_refer_to_an_earlier_question(make_pack, pop):
 def test_smart_args_are_checked(make_pack, pop):
     text = BASE + """\
 rules:
-  - {id: s, at: start, severity: error, message: SMART, check: {named: smart, args: {fields: {X: a}}}}
+  - {id: s, at: start, severity: error, message: SMART,
+     check: {named: smart, args: {fields: {X: a}}}}
 """
     result = pop("packs", "validate", str(make_pack({"pack.yaml": text})))
     assert result.exit_code == 2

@@ -46,7 +46,15 @@ def _lang_from_argv(argv: Sequence[str]) -> str | None:
 
 def build_cli() -> click.Group:
     """The whole command tree, in the language in force, with the plugins' commands."""
-    from . import packs_cmd, plans_cmd, plugins_cmd, run_cmd
+    from . import (
+        authoring_cmd,
+        cycle_cmd,
+        export_cmd,
+        packs_cmd,
+        plans_cmd,
+        plugins_cmd,
+        run_cmd,
+    )
 
     @click.group(cls=PopGroup, context_settings=CONTEXT_SETTINGS,
                  help=_("pop: POP-gesprekken (personal development plans) as guided, "
@@ -62,7 +70,8 @@ def build_cli() -> click.Group:
         set_language(lang)
         ctx.obj = App(data_dir=data_dir)
 
-    for module in (packs_cmd, plugins_cmd, run_cmd, plans_cmd):
+    for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
+                   export_cmd):
         module.register(cli)
     from engine.plugins import get_plugins
 

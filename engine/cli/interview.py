@@ -51,7 +51,12 @@ class Interview:
         return self.pack.text(value, self.lang)
 
     # --- the whole agenda ----------------------------------------------------------------------
-    def run(self) -> None:
+    def run(self, hold_at_end: bool = False) -> None:
+        """Ask the steps of the session's agenda phases, moving on as the rules allow.
+
+        ``hold_at_end``: stay at the last step (e.g. the evaluation, closed by ``pop close``)
+        once its questions are complete instead of moving out of the agenda.
+        """
         click.echo(legend())
         shown_step = None
         while self.session.in_agenda:
@@ -69,6 +74,13 @@ class Interview:
                         self.session.set_cursor(questions[-1]["id"])
                 else:
                     click.echo(_("This is the first step of this phase."))
+                continue
+            if hold_at_end and self.session.at_agenda_end():
+                blocked = self.session.lifecycle.check_step(self.session.plan,
+                                                            self.session.plan.state)
+                if blocked is None:
+                    return
+                self.resolve(blocked)
                 continue
             try:
                 self.session.next()
@@ -96,16 +108,30 @@ class Interview:
         self.show_hints(set())
 
     def show_previous(self, step: dict) -> None:
+        """The terugblik: the previous plan's answers, its actions with their outcome."""
         if not step.get("previous") or self.previous is None:
             return
+        from engine.followup import retrospective
+
         click.secho(_("From the previous plan ({id}):").format(id=self.previous.id), bold=True)
-        for qid in step["previous"]:
-            value = self.previous.answers.get(qid)
-            ref = self.previous.pack.questions.get(qid)
-            if value is None or ref is None:
-                continue
+        for item in retrospective(self.previous, step["previous"]):
+            ref = self.previous.pack.questions[item["question"]]
             click.echo(f"  {self.t(ref.question['text'])}")
-            click.echo(self.render_value(ref.question, value, indent="    "))
+            if "actions" not in item:
+                click.echo(self.render_value(ref.question, item["value"], indent="    "))
+                continue
+            for action in item["actions"]:
+                click.echo(self.render_value(ref.question, [action["values"]], indent="    ")
+                           .replace("1. ", f"{action['row']}. ", 1))
+                click.echo("       " + self.outcome(action))
+
+    def outcome(self, action: dict) -> str:
+        """``→ done (20 april 2026): note`` — an action's latest check-in status."""
+        from engine.followup import status_label
+
+        when = format_date(action["date"], self.lang) if action.get("date") else ""
+        text = "→ " + status_label(action["status"]) + (f" ({when})" if when else "")
+        return text + (f": {action['note']}" if action.get("note") else "")
 
     def show_hints(self, already: set[str]) -> set[str]:
         shown = set()
@@ -191,8 +217,8 @@ class Interview:
         if asked:
             self.revisit.update(asked)
             self.session.set_cursor(asked[0])
-        elif blocked.vetoes and not (blocked.errors or blocked.missing):
-            raise Paused()
+        elif blocked.vetoes or blocked.errors:
+            raise Paused()  # nothing to ask here would resolve it
 
     # --- one question --------------------------------------------------------------------------
     def label(self, question: dict) -> str:
@@ -345,3 +371,99 @@ class Interview:
             if value is not None:
                 new[field["id"]] = value
         return new
+
+    # --- after the conversation ----------------------------------------------------------------
+    def show_actions(self, actions: list[dict]) -> None:
+        """The agreed actions, each with its deadline and latest check-in status."""
+        click.secho(_("Actions:"), bold=True)
+        for action in actions:
+            click.echo(f"  {action['n']}. {shorten(action['label'], 90)}")
+            if action.get("timing"):
+                click.echo("     " + _("Deadline: {timing}").format(timing=action["timing"]))
+            click.echo("     " + self.outcome(action))
+
+    def ask_checkin(self, actions: list[dict]) -> list[dict]:
+        """A status, a note and perhaps a change per action; Enter leaves an action as it is."""
+        from engine.errors import UsageError
+        from engine.followup import STATUSES, parse_status, status_label
+
+        choices = " · ".join(f"{i} {status_label(c)}" for i, c in enumerate(STATUSES, 1))
+        entries = []
+        for action in actions:
+            click.secho(f"{action['n']}. {shorten(action['label'], 90)}", bold=True)
+            click.echo("   " + self.outcome(action))
+            while True:
+                raw = ask(_("Status ({choices}; Enter: no news)").format(choices=choices))
+                if raw.strip() == PAUSE:
+                    raise Paused()
+                if not raw.strip():
+                    status = None
+                    break
+                try:
+                    status = parse_status(raw)
+                    break
+                except UsageError as exc:
+                    click.secho(f"✗ {exc}", fg="red")
+            if status is None:
+                continue
+            entry: dict = {"action": action["n"], "status": status}
+            note = ask(_("Note (Enter: none)"))
+            if note.strip():
+                entry["note"] = note.strip()
+            if status == "adjusted":
+                change = self.ask_change(action)
+                if change:
+                    entry["change"], entry["reason"] = change
+            entries.append(entry)
+        return entries
+
+    def ask_change(self, action: dict) -> tuple[dict, str] | None:
+        """Fields of an action to change, and the reason (required) for changing them."""
+        fields = self.pack.questions[action["question"]].question["fields"]
+        change: dict = {}
+        while True:
+            for i, field in enumerate(fields, start=1):
+                value = change.get(field["id"], action["values"].get(field["id"]))
+                click.echo(f"     {i}. {self.t(field['text'])}: {self.show(field, value)}")
+            raw = ask(_("Change which field (number; Enter: no more changes)")).strip()
+            if not raw:
+                break
+            if not (raw.isdigit() and 1 <= int(raw) <= len(fields)):
+                click.secho(_("Not understood."), fg="red")
+                continue
+            field = fields[int(raw) - 1]
+            try:
+                change[field["id"]] = self.ask_value(
+                    {**field, "required": False}, "     " + self.t(field["text"]),
+                    change.get(field["id"], action["values"].get(field["id"])), outer=False)
+            except _Back:
+                continue
+        if not change:
+            return None
+        while True:
+            reason = ask(_("Reason for the change *")).strip()
+            if reason:
+                return change, reason
+
+    def ask_current_step(self) -> dict:
+        """Every question of the current step again, its answer so far as the default.
+
+        Returns the step's answers after asking (each is stored as it is given).
+        """
+        self.show_step()
+        while True:
+            self.session.set_cursor(None)
+            self.revisit = {q["id"] for q in self.session.questions()}
+            try:
+                self.ask_step()
+                break
+            except _Back:
+                click.echo(_("This is the first question."))
+        self.session.set_cursor(None)
+        return {q["id"]: self.session.plan.answers[q["id"]] for q in self.session.questions()
+                if q["id"] in self.session.plan.answers}
+
+
+def shorten(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"

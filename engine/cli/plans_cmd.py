@@ -37,14 +37,19 @@ def register(cli: click.Group) -> None:
         if total > len(rows):
             click.echo(_("… and {n} more (use --all or --limit)").format(n=total - len(rows)))
 
-    @cli.command(help=_("Show a plan: people, state, answers, overrides."))
+    @cli.command(help=_("Show a plan: people, state, answers, overrides, signatures, "
+                        "check-ins."))
     @click.argument("plan_id", metavar="ID")
     @json_option
     @pass_app
     def show(app: App, plan_id: str, as_json: bool) -> None:
+        from engine import agreement
+
         plan = app.store.load_plan(plan_id)
         if as_json:
-            echo_json(plan.as_dict())
+            state = agreement.status(plan)
+            echo_json({**plan.as_dict(), "agreement": {k: state[k] for k in (
+                "digest", "agreed", "required", "signed", "missing", "stale")}})
             return
         click.echo(describe_plan(plan))
 
@@ -94,8 +99,25 @@ def register(cli: click.Group) -> None:
                 "answer_removed": lambda d: d["question"],
                 "state": lambda d: f"{d['from']} → {d['to']}",
                 "override": lambda d: f"{d['rule']}: {d['reason']}",
+                "signed": lambda d: f"{d['role']}: {d['name']} (sha256 {d['digest'][:16]})",
+                "checkin": _checkin_detail,
             }.get(e["kind"], lambda d: ", ".join(f"{k}={v}" for k, v in d.items() if v))(data)
             click.echo(f"{e['at']}  {e['actor']:<10} {e['kind']:<15} {detail}")
+
+
+def _checkin_detail(data: dict) -> str:
+    from engine.followup import status_label
+
+    parts = [data.get("date") or ""]
+    for entry in data.get("actions", []):
+        text = f"{entry['action']}: " + status_label(entry.get("status") or "")
+        if entry.get("change"):
+            text += " " + _("(changed {fields}: {reason})").format(
+                fields=", ".join(entry["change"]), reason=entry.get("reason", ""))
+        parts.append(text)
+    if data.get("answers"):
+        parts.append(", ".join(data["answers"]))
+    return "; ".join(p for p in parts if p)
 
 
 def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
@@ -123,7 +145,7 @@ def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
         if ref.type == "records":
             lines.append(f"  {text}")
             for n, row in enumerate(value, start=1):
-                cells = [f"{pack.text(f['text'], lang)}: {row[f['id']]}"
+                cells = [f"{pack.text(f['text'], lang)}: {_shown(row[f['id']])}"
                          for f in ref.question["fields"] if f["id"] in row]
                 lines.append(f"    {n}. " + " · ".join(cells))
         else:
@@ -134,4 +156,47 @@ def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
     if plan.overrides:
         lines += ["", _("Warnings overridden:")]
         lines += [f"  [{rule}] {o['reason']} ({o['actor']})" for rule, o in plan.overrides.items()]
+    lines += _describe_after(plan, lang)
     return "\n".join(lines)
+
+
+def _shown(value) -> str:  # noqa: ANN001 - an answer's value
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def _describe_after(plan, lang: str) -> list[str]:  # noqa: ANN001 - engine.plan.Plan
+    """Signatures (and whether they are stale), the actions' status, the check-ins."""
+    from engine import agreement
+    from engine.dates import format_date
+    from engine.followup import actions, status_label
+
+    from .cycle_cmd import _agreement_line, describe_signatures
+
+    lines: list[str] = []
+    state = agreement.status(plan)
+    if plan.signatures or (state["required"] and plan.phase not in ("preparation",
+                                                                      "conversation")):
+        lines += ["", _("Signatures (content sha256 {digest}):").format(
+            digest=state["digest"][:16]), describe_signatures(plan),
+            "  " + _agreement_line(plan, state)]
+    if plan.checkins:
+        lines += ["", _("Actions and their follow-up:")]
+        for action in actions(plan):
+            when = format_date(action["date"], lang) if action["date"] else ""
+            lines.append(f"  {action['n']}. {action['label']}")
+            lines.append("     → " + status_label(action["status"]) + (
+                f" ({when})" if when else "") + (f": {action['note']}" if action["note"] else ""))
+        lines += ["", _("Check-ins:")]
+        for checkin in plan.checkins:
+            done = ", ".join(f"{e['action']}: {status_label(e.get('status') or '')}"
+                             for e in checkin.get("actions", []))
+            lines.append(f"  {format_date(checkin['date'], lang)} ({checkin['actor']})"
+                         + (f" — {done}" if done else ""))
+            for entry in checkin.get("actions", []):
+                if entry.get("change"):
+                    lines.append("    " + _("action {n} changed ({fields}): {reason}").format(
+                        n=entry["action"], fields=", ".join(entry["change"]),
+                        reason=entry.get("reason", "")))
+    return lines

@@ -93,7 +93,8 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
     for problem in problems:
         click.echo(str(problem), err=True)
     click.echo(_("Plan {id} for {person} ({pack}): {state}.").format(
-        id=plan.id, person=plan.person, pack=pack.id, state=plan.state))
+        id=plan.id, person=plan.person, pack=pack.id, state=pack.state_title(plan.state)))
+    click.echo(_("See it with: pop show {id}").format(id=plan.id))
 
 
 def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor: str) -> None:
@@ -104,7 +105,11 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
 
     store = app.store
     if resume_id is None and pack_ref is None:
-        resume_id = choose_unfinished(app)
+        try:
+            resume_id = choose_unfinished(app)
+        except click.Abort:
+            click.echo("\n" + _("Stopped; nothing was changed."), err=True)
+            sys.exit(130)
     if resume_id:
         plan = store.load_plan(resume_id)
         session = Session(plan, store, app.plugins, actor)

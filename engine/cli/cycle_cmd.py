@@ -1,0 +1,553 @@
+"""After the conversation: ``pop sign``, ``verify``, ``checkin``, ``due``, ``evaluate``,
+``close``, ``next``, ``history``, and a person's data: ``export-person``, ``forget``.
+
+Thin: parse, call the core (:mod:`engine.session`, :mod:`engine.agreement`,
+:mod:`engine.followup`, :mod:`engine.due`, the store), print. The lifecycle decides what is
+allowed; a refusal says why and exits with 3.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from engine.i18n import _
+
+from .context import App, echo_json, json_option, pass_app
+
+
+def actor_option(f: Any) -> Any:
+    from .run_cmd import default_actor
+
+    return click.option("--actor", default=default_actor, show_default=False,
+                        help=_("Who records this (default: $POP_ACTOR or $USER)."))(f)
+
+
+def _session(app: App, plan_id: str, actor: str, phases: tuple[str, ...] = ()) -> Any:
+    from engine.session import Session
+
+    session = Session(app.store.load_plan(plan_id), app.store, app.plugins, actor)
+    if phases:
+        session.agenda_phases = phases
+    return session
+
+
+def _pairs(items: tuple[str, ...], option: str) -> dict[str, str]:
+    """``N=VALUE`` options as a mapping (``N.FIELD=VALUE`` keeps its dotted key)."""
+    from engine.errors import UsageError
+
+    out = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise UsageError(_("{option} needs KEY=VALUE, not {item!r}").format(
+                option=option, item=item))
+        out[key.strip()] = value
+    return out
+
+
+def _number(key: str, option: str) -> int:
+    from engine.errors import UsageError
+
+    if not key.isdigit():
+        raise UsageError(_("{option}: {key!r} is not an action number").format(
+            option=option, key=key))
+    return int(key)
+
+
+def register(cli: click.Group) -> None:
+    # --- akkoord --------------------------------------------------------------------------------
+    @cli.command(help=_("Sign a plan's agreed content (akkoord) for a role, after the "
+                        "conversation. Records who, when and the SHA-256 of the content."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--role", required=True, help=_("The role that signs (e.g. employee)."))
+    @click.option("--name", help=_("Who signs (default: the person in that role)."))
+    @actor_option
+    @json_option
+    @pass_app
+    def sign(app: App, plan_id: str, role: str, name: str | None, actor: str,
+             as_json: bool) -> None:
+        from engine import agreement
+
+        session = _session(app, plan_id, actor)
+        signature = session.sign(role, name)
+        state = agreement.status(session.plan)
+        if as_json:
+            echo_json({"id": session.plan.id, "signature": signature, "agreement": state})
+            return
+        click.echo(_("{name} signed plan {id} as {role} (content sha256 {digest}).").format(
+            name=signature["name"], id=session.plan.id,
+            role=session.pack.role_name(signature["role"]), digest=state["digest"][:16]))
+        click.echo(_agreement_line(session.plan, state))
+
+    @cli.command(help=_("Re-compute a plan's content digest and check its signatures. "
+                        "Exit 0 when the plan is agreed, 1 when it is not."))
+    @click.argument("plan_id", metavar="ID")
+    @json_option
+    @pass_app
+    @click.pass_context
+    def verify(ctx: click.Context, app: App, plan_id: str, as_json: bool) -> None:
+        from engine import agreement
+
+        plan = app.store.load_plan(plan_id)
+        state = agreement.status(plan)
+        if as_json:
+            echo_json({"id": plan.id, **state, "signatures": plan.signatures,
+                       "problems": agreement.problems(plan)})
+        else:
+            click.echo(_("Plan {id}: content sha256 {digest}").format(id=plan.id,
+                                                                     digest=state["digest"]))
+            click.echo(describe_signatures(plan))
+            click.echo(_agreement_line(plan, state))
+        ctx.exit(0 if state["agreed"] else 1)
+
+    # --- follow-up ------------------------------------------------------------------------------
+    @cli.command(help=_("Record a check-in on a plan's actions during the follow-up: a status "
+                        "per action (not started, in progress, done, adjusted) with a note, "
+                        "changes with their reason, and the follow-up questions. Without "
+                        "options, asks."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--status", "statuses", multiple=True, metavar="N=STATUS",
+                  help=_("Status of action N: not_started, in_progress, done, adjusted (or "
+                         "niet gestart, bezig, gedaan, bijgestuurd)."))
+    @click.option("--note", "notes", multiple=True, metavar="N=TEXT",
+                  help=_("A note on action N."))
+    @click.option("--change", "changes", multiple=True, metavar="N.FIELD=VALUE",
+                  help=_("Change a field of action N (needs --reason N=WHY)."))
+    @click.option("--reason", "reasons", multiple=True, metavar="N=TEXT",
+                  help=_("Why action N is changed."))
+    @click.option("--set", "answers", multiple=True, metavar="QUESTION=VALUE",
+                  help=_("Answer a follow-up question."))
+    @click.option("--answers", "answers_file", type=click.Path(dir_okay=False),
+                  help=_("Take the check-in from a YAML or JSON file (date, actions, "
+                         "answers)."))
+    @click.option("--date", help=_("Date of the check-in (default: today)."))
+    @actor_option
+    @json_option
+    @pass_app
+    def checkin(app: App, plan_id: str, statuses: tuple[str, ...], notes: tuple[str, ...],
+                changes: tuple[str, ...], reasons: tuple[str, ...], answers: tuple[str, ...],
+                answers_file: str | None, date: str | None, actor: str, as_json: bool) -> None:
+        session = _session(app, plan_id, actor, ("follow_up",))
+        session.lifecycle.require(session.plan, "checkin")
+        given = {}
+        if answers_file:
+            entries, given, date = _read_checkin_file(Path(answers_file), date)
+        elif statuses or notes or changes or reasons or answers:
+            entries = _entries_from_options(statuses, notes, changes, reasons)
+            given = _pairs(answers, "--set")
+        else:
+            entries, given = _ask_checkin(session)
+            if entries is None:
+                return
+        record = session.checkin(entries, given, date)
+        _report_checkin(session, record, as_json)
+
+    @cli.command(help=_("What is due across all plans (conversations to prepare, check-ins, "
+                        "evaluations, action deadlines), soonest first; overdue first of all."))
+    @click.option("--within", default="30d", show_default=True, metavar="PERIOD",
+                  help=_("How far ahead: days (30d), weeks (2w) or months (3m)."))
+    @click.option("--person", help=_("Only plans about this person."))
+    @click.option("--today", hidden=True)
+    @json_option
+    @pass_app
+    def due(app: App, within: str, person: str | None, today: str | None,
+            as_json: bool) -> None:
+        from engine.clock import today as clock_today
+        from engine.dates import format_date
+        from engine.due import due as due_items
+        from engine.due import parse_within
+        from engine.i18n import current_language
+
+        day = clock_today(today)
+        until = parse_within(within, day)
+        store = app.store
+        plans = (store.load_plan(row["id"]) for row in store.list_plans(person=person)
+                 if row["state"] != "closed")
+        items = due_items(plans, day, until)
+        if as_json:
+            echo_json({"today": day.isoformat(), "until": until.isoformat(), "items": items})
+            return
+        if not items:
+            click.echo(_("Nothing due until {date}.").format(
+                date=format_date(until, current_language())))
+            return
+        from .interview import shorten
+
+        for item in items:
+            click.echo(f"{item['date']}  {_when(item['days']):<16} {_kind(item['kind']):<14} "
+                       f"{item['person']} ({item['plan']}): {shorten(item['title'], 70)}")
+
+    # --- evaluation and close -------------------------------------------------------------------
+    @cli.command(help=_("Evaluate a plan after its follow-up: what was reached, what not, why. "
+                        "Asks the pack's evaluation questions, or takes them from --answers."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--answers", "answers_file", type=click.Path(dir_okay=False),
+                  help=_("Take the evaluation answers from a YAML or JSON file (answers:, "
+                         "overrides:)."))
+    @click.option("--partial", is_flag=True,
+                  help=_("With --answers: save what is valid even if the evaluation is "
+                         "incomplete."))
+    @actor_option
+    @json_option
+    @pass_app
+    def evaluate(app: App, plan_id: str, answers_file: str | None, partial: bool, actor: str,
+                 as_json: bool) -> None:
+        session = _session(app, plan_id, actor, ("evaluation",))
+        session.lifecycle.require(session.plan, "evaluate")
+        problems: list = []
+        if answers_file:
+            problems = _evaluate_from_file(session, Path(answers_file), partial)
+        else:
+            from engine.followup import actions
+
+            from .interview import Interview, Paused
+
+            session.start_evaluation()
+            interview = Interview(session)
+            interview.show_actions(actions(session.plan))
+            try:
+                interview.run(hold_at_end=True)
+            except Paused:
+                click.echo(_("Paused. Everything is saved; continue with: pop evaluate {id}")
+                           .format(id=session.plan.id))
+                return
+            except click.Abort:
+                click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
+                                    "pop evaluate {id}").format(id=session.plan.id), err=True)
+                sys.exit(130)
+        plan = session.plan
+        ready = session.lifecycle.check_step(plan, plan.state) is None and not problems
+        if as_json:
+            echo_json({"plan": plan.summary(), "ready_to_close": ready,
+                       "problems": [p.as_dict() for p in problems]})
+            return
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        click.echo(_("Evaluation of plan {id} recorded ({state}).").format(id=plan.id,
+                                                                         state=plan.state))
+        if ready:
+            click.echo(_("Close it with: pop close {id}").format(id=plan.id))
+
+    @cli.command(help=_("Close a plan after its evaluation (the rules permitting)."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--override", "overrides", multiple=True, metavar="RULE=REASON",
+                  help=_("Override a warning, with the reason (may be repeated)."))
+    @actor_option
+    @json_option
+    @pass_app
+    def close(app: App, plan_id: str, overrides: tuple[str, ...], actor: str,
+              as_json: bool) -> None:
+        session = _session(app, plan_id, actor)
+        session.lifecycle.require(session.plan, "close")
+        for rule, reason in _pairs(overrides, "--override").items():
+            session.override(rule, reason)
+        source = session.plan.state
+        session.close()
+        if as_json:
+            echo_json({"id": session.plan.id, "from": source, "to": session.plan.state})
+            return
+        click.echo(_("Plan {id} is closed. Start the next cycle with: pop next {id}").format(
+            id=session.plan.id))
+
+    @cli.command("next", help=_("Start the next cycle: a new plan for the same people and "
+                                "pack, linked to this closed one; its terugblik offers the "
+                                "previous actions and their outcome."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--date", help=_("Date of the next conversation (default: today)."))
+    @actor_option
+    @json_option
+    @pass_app
+    def next_(app: App, plan_id: str, date: str | None, actor: str, as_json: bool) -> None:
+        from engine.clock import today
+        from engine.errors import PopError
+        from engine.followup import retrospective
+
+        session = _session(app, plan_id, actor)
+        session.lifecycle.require(session.plan, "next")
+        old = session.plan
+        try:
+            pack = app.library().load(old.pack_id)
+        except PopError:  # the pack is gone from this machine: keep the plan's own snapshot
+            pack = old.pack
+        day = _date_option(date) if date else today().isoformat()
+        new = session.next_cycle(pack, day).plan
+        asked = [q for s in pack.step_index.values() for q in s[1].get("previous", [])]
+        looking_back = retrospective(old, list(dict.fromkeys(asked)))
+        if as_json:
+            echo_json({"plan": new.summary(), "previous": old.id,
+                       "retrospective": looking_back})
+            return
+        click.echo(_("Plan {id} for {person} ({pack} {version}) follows plan {old}.").format(
+            id=new.id, person=new.person, pack=pack.id, version=pack.version, old=old.id))
+        from .interview import Interview
+
+        if looking_back:
+            click.secho(_("Terugblik, shown again during the conversation:"), bold=True)
+            interview = Interview(session)
+            for item in looking_back:
+                click.echo(f"  {item['text']}")
+                ref = old.pack.questions[item["question"]]
+                if "actions" in item:
+                    for action in item["actions"]:
+                        click.echo(f"    {action['row']}. {action['label']}")
+                        click.echo("       " + interview.outcome(action))
+                else:
+                    click.echo(interview.render_value(ref.question, item["value"], "    "))
+        click.echo(_("Run the conversation with: pop run --resume {id}").format(id=new.id))
+
+    # --- people and their history ---------------------------------------------------------------
+    @cli.command(help=_("A person's plans across cycles, oldest first."))
+    @click.argument("person")
+    @json_option
+    @pass_app
+    def history(app: App, person: str, as_json: bool) -> None:
+        from engine import agreement
+        from engine.followup import actions
+        from engine.i18n import ngettext
+
+        store = app.store
+        rows = []
+        for row in store.list_plans(person=person):
+            plan = store.load_plan(row["id"])
+            found = actions(plan)
+            rows.append({**plan.summary(), "agreed": agreement.status(plan)["agreed"],
+                         "checkins": len(plan.checkins), "actions": len(found),
+                         "actions_done": sum(a["status"] == "done" for a in found)})
+        rows.sort(key=lambda r: (r["date"] or r["created"][:10], r["created"]))
+        if as_json:
+            echo_json(rows)
+            return
+        if not rows:
+            click.echo(_("No plans about {person}.").format(person=person))
+            return
+        for r in rows:
+            signed = _("agreed") if r["agreed"] else _("not agreed")
+            checkins = ngettext("{n} check-in", "{n} check-ins", r["checkins"]).format(
+                n=r["checkins"])
+            done = _("{done}/{total} actions done").format(done=r["actions_done"],
+                                                          total=r["actions"])
+            click.echo(f"{r['id']}  {r['date'] or '-':<10}  {r['pack']} {r['pack_version']:<7} "
+                       f"{r['state']:<26} {signed}, {checkins}, {done}"
+                       + (f"  ← {r['previous']}" if r["previous"] else ""))
+
+    @cli.command("export-person", help=_("Everything stored about one person, as JSON "
+                                         "(their plans, answers, events, signatures, "
+                                         "check-ins): the GDPR's right of access."))
+    @click.argument("person")
+    @click.option("-o", "--output", type=click.Path(dir_okay=False),
+                  help=_("Write to this file (readable by you only) instead of stdout."))
+    @json_option
+    @pass_app
+    def export_person(app: App, person: str, output: str | None, as_json: bool) -> None:
+        import json
+        import os
+
+        data = app.store.export_person(person)
+        if not output:
+            echo_json(data)
+            return
+        text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        click.echo(_("Wrote {n} plans about {person} to {file}.").format(
+            n=len(data["plans"]), person=person, file=output), err=as_json)
+
+    @cli.command(help=_("Erase everything stored about one person: every plan about them or "
+                        "with them in it, its answers, events, signatures and check-ins "
+                        "(the GDPR's right to erasure). Asks first, unless --yes."))
+    @click.argument("person")
+    @click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
+    @json_option
+    @pass_app
+    def forget(app: App, person: str, yes: bool, as_json: bool) -> None:
+        store = app.store
+        ids = store.plans_about(person)
+        if not ids:
+            if as_json:
+                echo_json({"person": person, "plans": [], "rows": 0})
+            else:
+                click.echo(_("Nothing is stored about {person}.").format(person=person))
+            return
+        if not yes:
+            click.echo(_("This erases {n} plans for good:").format(n=len(ids)), err=as_json)
+            for row in store.list_plans(limit=None):
+                if row["id"] in ids:
+                    click.echo(f"  {row['id']}  {row['pack']}  {row['state']}  {row['person']}",
+                               err=as_json)
+            click.confirm(_("Erase everything about {person}?").format(person=person),
+                          abort=True, err=as_json)
+        result = store.forget_person(person)
+        if as_json:
+            echo_json(result)
+            return
+        click.echo(_("Erased {n} plans about {person}.").format(n=len(result["plans"]),
+                                                               person=person))
+
+
+# --- helpers: options and files into the core's shapes, results into lines ------------------------
+
+def _date_option(raw: str) -> str:
+    from engine.dates import parse_date
+    from engine.errors import UsageError
+
+    day = parse_date(raw)
+    if day is None:
+        raise UsageError("--date: " + _("not a date; write e.g. 31-03-2026, 31 maart 2026 or "
+                                        "2026-03-31"))
+    return day.isoformat()
+
+
+def _entries_from_options(statuses: tuple[str, ...], notes: tuple[str, ...],
+                          changes: tuple[str, ...], reasons: tuple[str, ...]) -> list[dict]:
+    from engine.errors import UsageError
+
+    entries: dict[int, dict] = {}
+
+    def entry(n: int) -> dict:
+        return entries.setdefault(n, {"action": n})
+
+    for key, value in _pairs(statuses, "--status").items():
+        entry(_number(key, "--status"))["status"] = value
+    for key, value in _pairs(notes, "--note").items():
+        entry(_number(key, "--note"))["note"] = value
+    for key, value in _pairs(reasons, "--reason").items():
+        entry(_number(key, "--reason"))["reason"] = value
+    for key, value in _pairs(changes, "--change").items():
+        n, dot, field = key.partition(".")
+        if not dot or not field:
+            raise UsageError(_("--change needs N.FIELD=VALUE, not {item!r}").format(item=key))
+        entry(_number(n, "--change")).setdefault("change", {})[field] = value
+    return [entries[n] for n in sorted(entries)]
+
+
+def _read_checkin_file(path: Path, date: str | None) -> tuple[list[dict], dict, str | None]:
+    """A check-in file: ``{date?, actions: [{action: N, status, note, change, reason}],
+    answers: {question: value}}``."""
+    from engine.answers import read_answers_file
+    from engine.errors import Problem, ProblemsError
+
+    data, _positions = read_answers_file(path)
+    unknown = sorted(set(data) - {"date", "actions", "answers"})
+    actions = data.get("actions") or []
+    answers = data.get("answers") or {}
+    if unknown or not isinstance(actions, list) or not isinstance(answers, dict) or not all(
+            isinstance(a, dict) for a in actions):
+        raise ProblemsError([Problem(str(path), _(
+            "a check-in file has 'date', 'actions' (a list of {action: N, status, note, "
+            "change, reason}) and 'answers' (question: value)"))])
+    return [dict(a) for a in actions], dict(answers), date or (
+        str(data["date"]) if data.get("date") is not None else None)
+
+
+def _ask_checkin(session: Any) -> tuple[list[dict] | None, dict]:
+    from engine.followup import actions
+
+    from .interview import Interview, Paused, legend
+
+    interview = Interview(session)
+    try:
+        found = actions(session.plan)
+        click.echo(legend())
+        entries = interview.ask_checkin(found) if found else []
+        answers = interview.ask_current_step() if session.in_agenda else {}
+    except (Paused, click.Abort):
+        click.echo("\n" + _("Stopped: the check-in is not recorded (answers to the follow-up "
+                            "questions are kept)."), err=True)
+        return None, {}
+    return entries, answers
+
+
+def _report_checkin(session: Any, record: dict, as_json: bool) -> None:
+    from engine import agreement
+    from engine.followup import status_label
+
+    plan = session.plan
+    state = agreement.status(plan)
+    if as_json:
+        echo_json({"id": plan.id, "checkin": record, "agreement": state})
+        return
+    click.echo(_("Check-in of {date} recorded for plan {id}.").format(date=record["date"],
+                                                                       id=plan.id))
+    for entry in record["actions"]:
+        line = f"  {entry['action']}. " + status_label(entry.get("status") or "")
+        if entry.get("change"):
+            line += " — " + _("changed: {fields} ({reason})").format(
+                fields=", ".join(entry["change"]), reason=entry["reason"])
+        click.echo(line)
+    if any(e.get("change") for e in record["actions"]) and not state["agreed"]:
+        click.secho(_("The agreed content changed: the signatures are stale; both sign again "
+                      "before the evaluation."), fg="yellow")
+        for problem in agreement.problems(plan):
+            click.echo("  - " + problem)
+
+
+def _evaluate_from_file(session: Any, path: Path, partial: bool) -> list:
+    """Check the whole file first (nothing is saved when it fails, unless ``partial``)."""
+    from engine.answers import parse_answers_file, read_answers_file
+    from engine.errors import Problem, ProblemsError
+    from engine.session import dry_run
+
+    plan, pack = session.plan, session.pack
+    data, positions = read_answers_file(path)
+    _people, answers, _date, overrides, problems = parse_answers_file(path, data, positions, pack)
+    for qid in list(answers):
+        if pack.questions[qid].phase != "evaluation":
+            problems.append(Problem(str(path), _("not a question of the evaluation"),
+                                    path=f"answers.{qid}"))
+            answers.pop(qid)
+    merged = {**plan.answers, **answers}
+    known = {r: o["reason"] for r, o in plan.overrides.items()}
+    for blocked in dry_run(pack, session.plugins, merged, {**known, **overrides},
+                           ("evaluation",), base=plan):
+        for qid in blocked.missing:
+            problems.append(Problem(str(path), _("required question not answered: {text}")
+                                    .format(text=pack.text(pack.questions[qid].question["text"])),
+                                    path=f"answers.{qid}"))
+        for finding in [*blocked.errors, *blocked.needs_override]:
+            problems.append(Problem(str(path), finding.message, path=f"rules.{finding.rule}"))
+    if problems and not partial:
+        raise ProblemsError(problems)
+    session.start_evaluation()
+    for rule, reason in overrides.items():
+        session.override(rule, reason)
+    for qid, value in answers.items():
+        session.answer(qid, value)
+    return problems
+
+
+def _agreement_line(plan: Any, state: dict) -> str:
+    if not state["required"]:
+        return _("Pack {pack} asks for no signatures.").format(pack=plan.pack_id)
+    if state["agreed"]:
+        return _("The plan is agreed: every role signed this content.")
+    waiting = [plan.pack.role_name(r) for r in state["missing"] + state["stale"]]
+    return _("Not agreed yet; waiting for: {roles}.").format(roles=", ".join(waiting))
+
+
+def describe_signatures(plan: Any) -> str:
+    lines = []
+    for s in plan.signatures:
+        mark = _("stale: the content changed after signing") if s.get("stale") else "✓"
+        lines.append(f"  {plan.pack.role_name(s['role'])} ({s['role']}): {s['name']}, "
+                     f"{s['at']}, sha256 {s['digest'][:16]}  {mark}")
+    return "\n".join(lines) if lines else "  " + _("No signatures yet.")
+
+
+def _when(days: int) -> str:
+    if days == 0:
+        return _("today")
+    if days < 0:
+        return _("{n} days late").format(n=-days)
+    return _("in {n} days").format(n=days)
+
+
+def _kind(kind: str) -> str:
+    return {"conversation": _("conversation"), "announcement": _("announcement"),
+            "preparation": _("preparation"), "checkin": _("check-in"),
+            "evaluation": _("evaluation"), "meeting": _("meeting"),
+            "action": _("action")}.get(kind, kind)

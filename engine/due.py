@@ -1,0 +1,90 @@
+"""What is due, across plans: announced conversations to prepare, check-ins, evaluations and the
+deadlines of agreed actions, soonest (and overdue) first.
+
+Which moments count depends on where a plan stands: preparation moments (``announcement``,
+``preparation``) and the conversation itself until the conversation is over; ``checkin`` and
+``meeting`` moments until the follow-up is over, the *n*-th one done once *n* check-ins are
+recorded; ``evaluation`` moments until the plan is closed; an action's deadline during the
+follow-up, until a check-in marks it done. Dates come from :mod:`engine.schedule`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from .errors import UsageError
+from .i18n import _
+from .plan import Plan
+
+_WITHIN = re.compile(r"^\s*(\d{1,4})\s*([dwm]?)\s*$", re.IGNORECASE)
+_EARLY = ("preparation", "conversation")
+
+
+def parse_within(text: str, today: date) -> date:
+    """The last day of a horizon like ``30d``, ``2w``, ``3m`` (or a bare number of days)."""
+    match = _WITHIN.match(str(text))
+    if not match:
+        raise UsageError(_("{value!r} is not a period; write e.g. 30d, 2w or 3m").format(
+            value=text))
+    n, unit = int(match.group(1)), (match.group(2) or "d").lower()
+    if unit == "d":
+        return today + timedelta(days=n)
+    if unit == "w":
+        return today + timedelta(weeks=n)
+    month = today.month - 1 + n
+    year, month = today.year + month // 12, month % 12 + 1
+    for day in (today.day, 30, 29, 28):  # 31 January + 1m → 28/29 February
+        try:
+            return date(year, month, day)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def plan_items(plan: Plan) -> list[dict]:
+    """Every open moment of one plan with a date: ``{id, kind, title, date}``."""
+    from .followup import actions
+    from .schedule import due_dates
+
+    phase = plan.phase
+    if plan.closed:
+        return []
+    items = []
+    if phase in _EARLY and plan.date:
+        items.append({"id": "conversation", "kind": "conversation", "date": plan.date,
+                      "title": _("POP conversation")})
+    visits = 0
+    for item in due_dates(plan):
+        kind = item["kind"]
+        if kind in ("checkin", "meeting"):
+            visits += 1
+            if phase not in (*_EARLY, "follow_up") or len(plan.checkins) >= visits:
+                continue
+        elif kind in ("announcement", "preparation") and phase != "preparation":
+            continue
+        if item["date"]:
+            items.append({"id": item["id"], "kind": kind, "date": item["date"],
+                          "title": item["title"]})
+    if phase == "follow_up":
+        for action in actions(plan):
+            if action["deadline"] and action["status"] != "done":
+                items.append({"id": f"action-{action['n']}", "kind": "action",
+                              "date": action["deadline"], "title": action["label"],
+                              "status": action["status"]})
+    return items
+
+
+def due(plans: Iterable[Plan], today: date, until: date) -> list[dict]:
+    """The moments of ``plans`` dated on or before ``until`` (overdue ones included)."""
+    found = []
+    for plan in plans:
+        for item in plan_items(plan):
+            when = date.fromisoformat(item["date"])
+            if when > until:
+                continue
+            found.append({**item, "days": (when - today).days, "overdue": when < today,
+                          "plan": plan.id, "person": plan.person, "pack": plan.pack_id,
+                          "state": plan.state})
+    return sorted(found, key=lambda i: (i["date"], i["person"].lower(), i["plan"]))

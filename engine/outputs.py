@@ -1,0 +1,477 @@
+"""Documents from plans and packs: pack templates rendered in a Jinja2 sandbox.
+
+Templates come from the pack snapshot a plan carries (``pack.templates``), never from disk, so
+an old plan renders with the templates it was started with. Built-in layouts (a generic plan,
+guide and invitation, in Markdown and HTML) live in ``engine/templates`` and are named
+``pop/<file>``; a pack template may ``{% extends "pop/plan.html.j2" %}``.
+
+Templates are untrusted data: the environment is sandboxed and immutable, undefined names are
+errors, HTML is escaped, and what a user typed is printed as typed (``{{ 7*7 }}`` stays
+``{{ 7*7 }}``). A broken template is one :class:`engine.errors.Problem` with its file and line.
+
+jinja2 is imported only when something is rendered.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import traceback
+from dataclasses import dataclass, field
+from datetime import date as Date
+from functools import cached_property
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+from .dates import format_date
+from .errors import Problem, ProblemsError, UsageError
+from .i18n import _
+from .pack import TOGETHER, Pack
+from .schedule import schedule_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .plan import Plan
+    from .plugins import Plugins
+
+BUILTIN = "pop/"
+INVITATIONS = ("uitnodiging", "invitation")
+LAYOUTS = ("plan", "guide", "invite")
+TEMPLATE_SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
+MAX_SEQUENCE = 100_000  # the longest string or list a template may make with * (memory)
+
+# Fixed words of the built-in layouts, in the pack's language (not the command line's).
+LABELS = {
+    "nl": {
+        "plan": "Persoonlijk ontwikkelingsplan (POP)", "guide": "Gespreksleidraad",
+        "invite": "Uitnodiging voor het POP-gesprek", "date": "Datum van het gesprek",
+        "state": "Stand van zaken", "yes": "ja", "no": "nee", "none": "—",
+        "schedule": "Planning", "when": "Wanneer", "what": "Wat", "who": "Wie",
+        "to_be_set": "nog te bepalen", "signatures": "Handtekeningen",
+        "signature": "Handtekening", "name": "Naam", "signed_on": "Digitaal ondertekend op",
+        "agreed": "Voor akkoord", "guidance": "Aanwijzing", "tips": "Tips",
+        "dos": "Open vragen die je kunt stellen (DO's)", "donts": "Valkuilen (DON'Ts)",
+        "hints": "Als het anders loopt", "record": "Vast te leggen", "required": "verplicht",
+        "checks": "Controles", "blocks": "blokkeert", "warns": "waarschuwing",
+        "together": "samen", "preparation": "Voorbereidingsvragen voor de",
+        "printed": "Afgedrukt op", "page": "Pagina", "plan_id": "Plan", "deadlines": "Acties",
+        "before": "dagen vóór het gesprek", "after": "dagen na het gesprek",
+        "conversation": "Het gesprek", "answers_of": "Antwoorden", "day": "Datum",
+        "and": "en", "dear": "Beste", "regards": "Met vriendelijke groet,",
+        "invite_on": "Op {date} voeren we samen je POP-gesprek.",
+        "invite_soon": "Binnenkort voeren we samen je POP-gesprek.",
+        "invite_prepare": "Een goede voorbereiding is het halve werk. Denk vóór het gesprek na "
+                          "over de vragen hieronder; ik bereid me voor met de mijne.",
+        "to": "Aan", "from": "Van",
+        "stale": "Eerder ondertekend op {date}; de inhoud is sindsdien gewijzigd.",
+    },
+    "en": {
+        "plan": "Personal development plan (POP)", "guide": "Conversation guide",
+        "invite": "Invitation to the POP conversation", "date": "Date of the conversation",
+        "state": "State", "yes": "yes", "no": "no", "none": "—",
+        "schedule": "Schedule", "when": "When", "what": "What", "who": "Who",
+        "to_be_set": "to be set", "signatures": "Signatures", "signature": "Signature",
+        "name": "Name", "signed_on": "Signed digitally on", "agreed": "Agreed",
+        "guidance": "Guidance", "tips": "Tips", "dos": "Open questions to ask (DO's)",
+        "donts": "Pitfalls (DON'Ts)", "hints": "When it goes differently",
+        "record": "To record", "required": "required", "checks": "Checks",
+        "blocks": "blocks", "warns": "warning", "together": "together",
+        "preparation": "Preparation questions for the", "printed": "Printed on",
+        "page": "Page", "plan_id": "Plan", "deadlines": "Actions",
+        "before": "days before the conversation", "after": "days after the conversation",
+        "conversation": "The conversation", "answers_of": "Answers", "day": "Date",
+        "and": "and", "dear": "Dear", "regards": "Kind regards,",
+        "invite_on": "On {date} we will hold your POP conversation together.",
+        "invite_soon": "Soon we will hold your POP conversation together.",
+        "invite_prepare": "Good preparation is half the work. Before the conversation, think "
+                          "about the questions below; I will prepare with mine.",
+        "to": "To", "from": "From",
+        "stale": "Signed on {date} before the content changed.",
+    },
+}
+
+
+@dataclass
+class RenderContext:
+    """What an output format gets: the pack, the plan (``None`` for a guide) and the template.
+
+    ``template`` is what the user asked for with ``--template`` (an output id such as
+    ``pop-sjabloon`` or a template file under templates/); ``None`` means the pack's default.
+    Formats call :meth:`render` for a kind of template (``"md"``, ``"html"``) or use
+    :meth:`data` (the template context) to build their own document.
+    """
+
+    pack: Pack
+    plan: Plan | None = None
+    template: str | None = None
+    plugins: Plugins | None = None
+    format: str = ""
+    _env: dict[bool, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def lang(self) -> str:
+        code = self.pack.language[:2]
+        return code if code in LABELS else "nl"
+
+    @cached_property
+    def output(self) -> dict | None:
+        """The pack output being rendered: the one asked for, else the default one."""
+        outputs = self.pack.outputs
+        if self.template:
+            name = self.template
+            if name.startswith(BUILTIN):
+                if _stem(name[len(BUILTIN):]) not in LAYOUTS:
+                    raise UsageError(_("no built-in layout {name!r} (layouts: {known})").format(
+                        name=name, known=", ".join(BUILTIN + n for n in LAYOUTS)))
+                return None
+            for output in outputs:
+                if name in (output["id"], output["template"], _stem(output["template"])):
+                    return output
+            if name in self.pack.templates or any(
+                    name + suffix in self.pack.templates for suffix in TEMPLATE_SUFFIXES.values()):
+                return None  # a template file that no output names
+            known = ", ".join(o["id"] for o in outputs) or "-"
+            raise UsageError(_("pack {pack} has no template {name!r} (outputs: {known})").format(
+                pack=self.pack.id, name=name, known=known))
+        if self.plan is None:
+            return next((o for o in outputs if o.get("of") == "pack"), None)
+        return next((o for o in outputs if o.get("of", "plan") == "plan"
+                     and o["id"] not in INVITATIONS), None)
+
+    @property
+    def layout(self) -> str:
+        """The built-in layout that stands in when the pack has no template of a kind."""
+        output = self.output
+        if self.template and self.template.startswith(BUILTIN):
+            return _stem(self.template[len(BUILTIN):])
+        if self.plan is None or (output and output.get("of") == "pack"):
+            return "guide"
+        if (output and output["id"] in INVITATIONS) or self.template in INVITATIONS:
+            return "invite"
+        return "plan"
+
+    def template_name(self, kind: str) -> str:
+        """The template to render for ``kind`` (``md``, ``html``): the pack's, else built-in."""
+        suffix = TEMPLATE_SUFFIXES.get(kind, f".{kind}.j2")
+        base = self.output["template"] if self.output else self.template
+        if base and not base.startswith(BUILTIN):
+            if base.endswith(suffix) and base in self.pack.templates:
+                return base
+            sibling = _stem(base) + suffix
+            if sibling in self.pack.templates:
+                return sibling
+            if self.output is None and base in self.pack.templates:
+                return base
+        return f"{BUILTIN}{self.layout}{suffix}"
+
+    def needs_plan(self) -> Plan:
+        if self.plan is None:
+            raise UsageError(_("the {format} format needs a plan; use pop export ID").format(
+                format=self.format or "?"))
+        return self.plan
+
+    def data(self) -> dict:
+        """The template context (see docs/pack-authoring-brief.md), a fresh copy each time."""
+        from .followup import actions as followup_actions
+
+        pack, plan, lang = self.pack, self.plan, self.lang
+        answers = copy.deepcopy(plan.answers) if plan else {}
+        ctx: dict[str, Any] = {
+            "pack": copy.deepcopy(pack.data),
+            "roles": copy.deepcopy(pack.roles),
+            "subject": pack.subject_role,
+            "signers": pack.signing_roles,
+            "questions": {qid: copy.deepcopy(ref.question) for qid, ref in pack.questions.items()},
+            "schedule": schedule_of(pack, plan.date if plan else None, answers),
+            "output": copy.deepcopy(self.output or {}),
+            "agenda": agenda(pack, answers if plan else None, lang),
+            "labels": LABELS[lang],
+            "lang": lang,
+            "today": Date.today().isoformat(),
+        }
+        if plan is not None:
+            from .agreement import content_digest
+
+            digest = content_digest(plan)
+            signed = [{**s, "stale": s.get("digest") != digest} for s in plan.signatures]
+            ctx["plan"] = {
+                "id": plan.id, "people": dict(plan.people), "date": plan.date,
+                "answers": answers, "digest": digest,
+                "signatures": [s for s in signed if not s["stale"]],
+                "all_signatures": signed,
+                "state": plan.state, "phase": plan.phase, "person": plan.person,
+                "pack": pack.id, "pack_version": pack.version, "created": plan.created,
+                "updated": plan.updated, "previous": plan.previous_id,
+                "checkins": copy.deepcopy(plan.checkins),
+                "overrides": copy.deepcopy(plan.overrides),
+            }
+            ctx["answers"] = answers
+            ctx["actions"] = [{k: v for k, v in action.items() if k != "values"}
+                              for action in followup_actions(plan)]
+        return ctx
+
+    def render(self, kind: str) -> str:
+        """Render the template for ``kind`` (see :meth:`template_name`) with :meth:`data`."""
+        return self.render_template(self.template_name(kind))
+
+    def render_template(self, name: str, extra: dict | None = None) -> str:
+        html = name.endswith((".html.j2", ".html", ".htm"))
+        env = self._env.get(html)
+        if env is None:
+            env = self._env[html] = _environment(self.pack, self.plugins, html)
+        return _render(env, name, {**self.data(), **(extra or {})})
+
+
+def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None = None,
+           plugins: Plugins | None = None) -> tuple[str | bytes, Any]:
+    """Render a plan (or, with ``plan=None``, a pack) in format ``fmt``.
+
+    Returns the document and the :class:`engine.plugins.OutputFormat` that made it.
+    """
+    from .plugins import get_plugins
+
+    plugins = plugins or get_plugins()
+    formats = plugins.formats
+    if fmt not in formats:
+        raise UsageError(_("unknown format {name!r} (formats: {known})").format(
+            name=fmt, known=", ".join(sorted(formats)) or "-"))
+    out = formats[fmt]
+    context = RenderContext(pack, plan, template, plugins, fmt)
+    if plan is None and context.output and context.output.get("of", "plan") == "plan":
+        raise UsageError(_("{name} is a document of a plan; use pop export ID --template {name}")
+                         .format(name=context.output["id"]))
+    try:
+        result = out.function(context)
+    except (ProblemsError, UsageError):
+        raise
+    except Exception as exc:  # a format plugin's bug: name the plugin, no traceback
+        raise UsageError(_("format {name} ({plugin}) failed: {error}").format(
+            name=fmt, plugin=out.plugin, error=f"{type(exc).__name__}: {exc}")) from None
+    if not isinstance(result, str | bytes):
+        raise UsageError(_("format {name} ({plugin}) returned no document").format(
+            name=fmt, plugin=out.plugin))
+    return result, out
+
+
+def invitation(pack: Pack) -> str:
+    """The template of a pack's invitation: its own output, else the built-in one.
+
+    Only for packs that announce the conversation ahead (an ``uitnodiging`` output, or an
+    ``announcement`` in the schedule); :class:`UsageError` for the others.
+    """
+    for output in pack.outputs:
+        if output["id"] in INVITATIONS:
+            return output["id"]
+    if any(item.get("kind") == "announcement" for item in pack.schedule):
+        return f"{BUILTIN}invite"
+    raise UsageError(_("pack {pack} does not announce the conversation ahead (no invitation "
+                       "output, no announcement in its schedule)").format(pack=pack.id))
+
+
+# --- the agenda, ready to print ----------------------------------------------------------------
+
+
+def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
+    """Phases → steps → questions with their texts, guidance and (for a plan) shown answers.
+
+    Used by the built-in layouts; available to pack templates as ``agenda``. For a plan,
+    ``answered`` counts the answered questions of a step or phase.
+    """
+    words = LABELS[lang]
+    text = pack.text
+    phases = []
+    for phase in pack.phases:
+        body = pack.phase(phase)
+        steps = []
+        for step in pack.steps(phase):
+            guidance = step.get("guidance") or {}
+            questions = [_question(pack, step, q, answers, words)
+                         for q in step.get("questions", [])]
+            rules = pack.rules_at(step["id"])
+            steps.append({
+                "id": step["id"], "title": text(step.get("title", step["id"])),
+                "role": step.get("answered_by"),
+                "who": _who(pack, step.get("answered_by"), words),
+                "text": text(guidance.get("text")),
+                "tips": [text(t) for t in guidance.get("tips", [])],
+                "pitfalls": [text(t) for t in guidance.get("pitfalls", [])],
+                "example_questions": [text(t) for t in guidance.get("example_questions", [])],
+                "hints": [text(r["message"]) for r in rules if r["severity"] == "hint"],
+                "checks": [{"severity": r["severity"], "message": text(r["message"])}
+                           for r in rules if r["severity"] != "hint"],
+                "questions": questions,
+                "answered": sum(1 for q in questions if q["answered"]),
+            })
+        phases.append({
+            "id": phase, "title": text(body.get("title") or phase),
+            "description": text(body.get("description")),
+            "checks": [{"severity": r["severity"], "message": text(r["message"])}
+                       for r in pack.rules_at(phase) if r["severity"] != "hint"],
+            "steps": steps, "answered": sum(s["answered"] for s in steps),
+        })
+    return phases
+
+
+def _who(pack: Pack, role: str | None, words: dict) -> str:
+    if role == TOGETHER:
+        return words["together"]
+    return pack.role_name(role) if role else ""
+
+
+def _question(pack: Pack, step: dict, q: dict, answers: dict | None, words: dict) -> dict:
+    kind = q.get("type", "text")
+    item: dict[str, Any] = {
+        "id": q["id"], "text": pack.text(q.get("text")), "help": pack.text(q.get("help")),
+        "type": kind, "required": bool(q.get("required")),
+        "role": q.get("answered_by") or step.get("answered_by"),
+        "who": _who(pack, q.get("answered_by") or step.get("answered_by"), words),
+        "answered": False, "value": None, "columns": [], "rows": [],
+    }
+    if kind == "records":
+        item["columns"] = [pack.text(f.get("text", f["id"])) for f in q.get("fields", [])]
+    if answers is None or q["id"] not in answers:
+        return item
+    value = answers[q["id"]]
+    item["answered"] = True
+    if kind == "records":
+        fields = q.get("fields", [])
+        item["rows"] = [[_shown(pack, f, row.get(f["id"]) if isinstance(row, dict) else None,
+                                words) for f in fields] for row in value or []]
+        item["value"] = item["rows"]
+    else:
+        item["value"] = _shown(pack, q, value, words)
+    return item
+
+
+def _shown(pack: Pack, q: dict, value: Any, words: dict) -> Any:
+    """An answer as a person reads it: labels for choices, ja/nee, dates in words."""
+    if value is None or value == "":
+        return ""
+    kind = q.get("type", "text")
+    if isinstance(value, bool):
+        return words["yes"] if value else words["no"]
+    if kind in ("choice", "multichoice"):
+        labels = {str(v): label for v, label in pack.choices(q)}
+        if isinstance(value, list):
+            return [labels.get(str(v), str(v)) for v in value]
+        return labels.get(str(value), str(value))
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    if kind == "date":
+        return format_date(str(value), "en" if words is LABELS["en"] else "nl") or str(value)
+    return str(value)
+
+
+# --- Jinja2 ------------------------------------------------------------------------------------
+
+
+def _stem(name: str) -> str:
+    for suffix in (".md.j2", ".html.j2", ".j2"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def template_file(pack: Pack, name: str) -> str:
+    """How a template is named in messages: its file in the pack folder, or pack id/templates."""
+    if name.startswith(BUILTIN):
+        return f"engine/templates/{name[len(BUILTIN):]}"
+    if pack.origin and pack.origin != "snapshot":
+        path = os.path.join(pack.origin, "templates", name)
+        if os.path.isfile(path):
+            try:
+                return os.path.relpath(path)
+            except ValueError:  # another drive on Windows
+                return path
+    return f"{pack.id}/templates/{name}"
+
+
+def builtin_template(name: str) -> str | None:
+    """The source of a built-in layout (``engine/templates/<name>``), or None."""
+    if "/" in name or "\\" in name or name.startswith("."):
+        return None
+    path = resources.files("engine").joinpath("templates", name)
+    return path.read_text(encoding="utf-8") if path.is_file() else None
+
+
+def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
+    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
+    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+
+    from .plugins import get_plugins
+
+    class PackLoader(BaseLoader):
+        """The pack snapshot's templates, then the built-in layouts under ``pop/``."""
+
+        def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+            if template.startswith(BUILTIN):
+                source = builtin_template(template[len(BUILTIN):])
+            else:
+                source = pack.templates.get(template)
+            if source is None:
+                raise TemplateNotFound(template)
+            return source, template_file(pack, template), lambda: True
+
+        def list_templates(self) -> list[str]:
+            return sorted(pack.templates)
+
+    class Sandbox(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "**"})
+
+        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+            if operator == "**":
+                if isinstance(right, int | float) and abs(right) > 64 and left not in (0, 1, -1):
+                    raise SecurityError(_("the power is too large"))
+                return left ** right
+            for seq, n in ((left, right), (right, left)):
+                if isinstance(seq, str | list | tuple) and isinstance(n, int) and \
+                        len(seq) * n > MAX_SEQUENCE:
+                    raise SecurityError(_("the result of * is too long"))
+            return left * right
+
+    env = Sandbox(loader=PackLoader(), undefined=StrictUndefined, autoescape=html,
+                  auto_reload=False)
+    for name, function in (plugins or get_plugins()).filters.items():
+        env.filters[name] = function
+    env.globals["tekst"] = pack.text
+    return env
+
+
+def _render(env: Any, name: str, data: dict) -> str:
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+
+    file = template_file_of(env, name)
+    try:
+        return env.get_template(name).render(data)
+    except TemplateSyntaxError as exc:
+        raise ProblemsError([Problem(exc.filename or file, exc.message or str(exc),
+                                     exc.lineno)]) from None
+    except TemplateNotFound as exc:
+        missing = exc.name if isinstance(exc.name, str) else str(exc)
+        line = None
+        if missing != name:  # an include or extends inside the template
+            file, line = _template_frame(exc, file)
+        raise ProblemsError([Problem(file, _("template {name!r} not found").format(
+            name=missing), line)]) from None
+    except (ProblemsError, UsageError):
+        raise
+    except Exception as exc:  # anything a template does wrong: its file and line, no traceback
+        where, line = _template_frame(exc, file)
+        message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"
+        raise ProblemsError([Problem(where, str(message), line)]) from None
+
+
+def template_file_of(env: Any, name: str) -> str:
+    try:
+        return env.loader.get_source(env, name)[1]
+    except Exception:  # not found: reported by the caller
+        return name
+
+
+def _template_frame(exc: BaseException, default: str) -> tuple[str, int | None]:
+    """The innermost template file and line in the traceback (Jinja rewrites it so)."""
+    found: tuple[str, int | None] = (default, None)
+    for frame, line in traceback.walk_tb(exc.__traceback__):
+        filename = frame.f_code.co_filename
+        if "/templates/" in filename.replace("\\", "/") and not filename.endswith(".py"):
+            found = (filename, line)
+    return found

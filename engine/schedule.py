@@ -1,0 +1,42 @@
+"""When things are due in a plan's cycle: the pack's schedule turned into dates.
+
+A schedule item is dated by ``offset_days`` from the conversation date (negative: before), or by
+the answer to the date question it names. Items that cannot be dated yet keep ``date: None``.
+"""
+
+from __future__ import annotations
+
+from datetime import date as Date
+from typing import Any
+
+from .dates import add_days, parse_date
+from .pack import Pack
+
+
+def due_dates(plan: Any) -> list[dict]:
+    """``[{id, title, kind, date, roles, offset_days, question}]`` in the pack's order.
+
+    ``plan`` is an :class:`engine.plan.Plan`; ``date`` is ISO (``2026-04-20``) or ``None``.
+    """
+    return schedule_of(plan.pack, plan.date, plan.answers)
+
+
+def schedule_of(pack: Pack, conversation_date: str | None = None,
+                answers: dict | None = None) -> list[dict]:
+    """The pack's schedule, dated from a conversation date and answers when they are known."""
+    answers = answers or {}
+    start = parse_date(conversation_date) if conversation_date else None
+    out = []
+    for item in pack.schedule:
+        when: Date | None = None
+        if item.get("offset_days") is not None and start is not None:
+            when = add_days(start, int(item["offset_days"]))
+        elif item.get("question"):
+            value = answers.get(item["question"])
+            when = parse_date(value) if isinstance(value, str) else None
+        out.append({"id": item["id"], "title": pack.text(item.get("title", item["id"])),
+                    "kind": item.get("kind"), "date": when.isoformat() if when else None,
+                    "roles": list(item.get("roles", [])),
+                    "offset_days": item.get("offset_days"), "question": item.get("question")})
+    return out
+
