@@ -167,9 +167,9 @@ class _Linter:
 
     def _shorthand(self, qid: str, expected: Any) -> tuple[bool, str]:
         part = compile_condition({qid: expected}, self.types)
-        if self.pack.questions.get(qid) and not self.reachable.get(qid, True):
-            if not (isinstance(expected, dict) and expected.get("present") is False):
-                return False, _("{q!r} is never asked").format(q=qid)
+        never = self.pack.questions.get(qid) and not self.reachable.get(qid, True)
+        if never and not (isinstance(expected, dict) and expected.get("present") is False):
+            return False, _("{q!r} is never asked").format(q=qid)
         domain = self._domain(qid)
         if domain is not None:
             if self._try(part, [qid]):

@@ -13,6 +13,7 @@ The files are in Dutch, the language of the packs; ``docs/authoring.md`` walks t
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import textwrap
@@ -27,6 +28,7 @@ PACK_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
 ANSWERS = "voorbeeld-antwoorden.yaml"
 TEMPLATE = "plan.md.j2"
 EXTRA_QUESTION = "opleiding"
+STANDALONE = Path(__file__).parent / "scaffolds" / "standalone"
 
 
 def schema_url() -> str:
@@ -104,318 +106,18 @@ def _header(pack_id: str, about: str) -> str:
 
 
 def _standalone(pack_id: str) -> dict[str, str]:
+    """The files of ``scaffolds/standalone`` with the id and the organisation filled in."""
     org = organisation(pack_id)
+    folder = STANDALONE
+    files = {}
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        rel = path.relative_to(folder).as_posix()
+        files[rel] = path.read_text(encoding="utf-8").replace("__ID__", pack_id).replace(
+            "__ORG__", org)
     about = (f"# Pack `{pack_id}`: het POP-gesprek van {org}. Kijk het na met\n"
              f"# `pop packs validate {pack_id}` en `pop packs lint {pack_id}`; zie README.md.\n")
-    pack = _header(pack_id, about) + STANDALONE_PACK.format(id=pack_id, org=org)
-    return {
-        "pack.yaml": pack,
-        f"templates/{TEMPLATE}": STANDALONE_TEMPLATE.replace("{org}", org),
-        "README.md": STANDALONE_README.format(id=pack_id, org=org, answers=ANSWERS),
-        ANSWERS: STANDALONE_ANSWERS.format(id=pack_id, org=org),
-    }
-
-
-STANDALONE_PACK = """\
-id: {id}
-name: POP-gesprek {org}
-version: 0.1.0
-language: nl-BE
-description: >-
-  Het POP-gesprek van {org}: terugblikken, bepalen wat de medewerker wil en kan, SMART-acties
-  afspreken, en die na het gesprek opvolgen en evalueren.
-sources:
-  - title: POP-leidraad van {org}
-    note: Vul hier de bron in waarop deze pack gebaseerd is.
-
-roles:
-  - {{id: employee, name: Medewerker, subject: true, signs: true}}
-  - {{id: manager, name: Leidinggevende, signs: true}}
-
-# De lijsten van de organisatie; een vraag kiest eruit met `choices_from`.
-settings:
-  competenties: [samenwerken, klantgericht werken, plannen en organiseren, vakkennis]
-
-phases:
-  conversation:
-    title: Het gesprek
-    steps:
-      - id: terugblik
-        title: Terugblik
-        answered_by: employee
-        guidance:
-          text: Blik samen terug op het voorbije jaar. Laat de medewerker eerst aan het woord.
-          example_questions:
-            - Waar ben je trots op?
-            - Wat liep minder goed, en wat heb je daaruit geleerd?
-          pitfalls:
-            - Het POP-gesprek verwarren met een beoordelingsgesprek.
-        questions:
-          - id: trots_op
-            text: Waar ben je het voorbije jaar trots op?
-            type: longtext
-            required: true
-          - id: minder_goed
-            text: Wat liep minder goed?
-            type: longtext
-
-      - id: ontwikkeling
-        title: Wat wil ik, wat kan ik?
-        answered_by: employee
-        guidance:
-          text: >-
-            Vraag wat de medewerker het komende jaar wil bereiken of leren, en aan welke
-            competenties hij of zij daarvoor wil werken.
-          tips:
-            - Vraag door met open vragen; laat de medewerker zelf het doel verwoorden.
-        questions:
-          - id: doel
-            text: Wat wil je het komende jaar bereiken of leren?
-            type: longtext
-            required: true
-          - id: competenties
-            text: Aan welke competenties wil je werken?
-            type: multichoice
-            choices_from: competenties
-            required: true
-          - id: doel_haalbaar
-            text: Is dit doel haalbaar binnen een jaar?
-            answered_by: manager
-            type: bool
-            required: true
-          - id: eerste_stap
-            text: Wat is een eerste, kleinere stap naar dat doel?
-            answered_by: together
-            type: longtext
-            when: {{doel_haalbaar: false}}
-
-      - id: acties
-        title: Acties
-        answered_by: together
-        guidance:
-          text: >-
-            Spreek samen acties af en formuleer ze SMART: specifiek, meetbaar, acceptabel,
-            realistisch en tijdsgebonden. Spreek ook af wanneer jullie ze opvolgen.
-        questions:
-          - id: acties
-            text: Welke acties spreken jullie af?
-            type: records
-            required: true
-            min_items: 1
-            fields:
-              - {{id: wat, text: Wat ga je doen? (Specifiek), type: text, required: true}}
-              - id: meetbaar
-                text: Hoe zie je dat het gelukt is? (Meetbaar)
-                type: text
-                required: true
-              - {{id: steun, text: Wie of wat helpt daarbij?, type: text}}
-              - id: wanneer
-                text: Tegen wanneer? (Tijdsgebonden)
-                help: Een datum of gedateerde periode, vb. 30-06-2026 of juni 2026.
-                type: text
-                required: true
-          - id: datum_opvolging
-            text: Wanneer volgen jullie de acties op?
-            type: date
-          - id: akkoord
-            text: Gaan jullie allebei akkoord met dit plan?
-            type: bool
-            required: true
-
-  follow_up:
-    title: Opvolging
-    steps:
-      - id: opvolging
-        title: Opvolging
-        answered_by: together
-        guidance:
-          text: Bekijk samen hoe ver de acties staan en wat er in de weg zit.
-        questions:
-          - id: voortgang
-            text: Hoe ver staan de acties?
-            type: longtext
-            required: true
-
-  evaluation:
-    title: Evaluatie
-    steps:
-      - id: evaluatie
-        title: Evaluatie
-        answered_by: together
-        guidance:
-          text: >-
-            Evalueer samen of de acties gelukt zijn en het doel bereikt is; neem mee wat je
-            leert naar het volgende POP.
-        questions:
-          - id: doel_bereikt
-            text: Is het doel bereikt?
-            type: bool
-            required: true
-          - id: lessen
-            text: Wat neem je mee naar het volgende POP?
-            type: longtext
-
-rules:
-  - id: smart
-    at: acties
-    severity: error
-    message: Formuleer elke actie SMART.
-    check:
-      named: smart
-      args:
-        question: acties
-        fields: {{S: [wat], M: [meetbaar], T: [wanneer]}}
-  - id: akkoord
-    at: acties
-    severity: error
-    message: Het plan is pas klaar als jullie er allebei mee akkoord gaan.
-    check: {{akkoord: true}}
-  - id: opvolging_gepland
-    at: acties
-    severity: warning
-    message: Spreek af wanneer jullie de acties opvolgen.
-    check: {{datum_opvolging: {{present: true}}}}
-  - id: kleine_stap
-    at: ontwikkeling
-    severity: hint
-    when: {{doel_haalbaar: false}}
-    message: Breek het doel niet af; zoek samen een eerste, kleinere stap die wel haalbaar is.
-
-schedule:
-  - id: opvolging
-    title: Opvolgingsgesprek
-    kind: checkin
-    question: datum_opvolging
-    roles: [employee, manager]
-  - id: evaluatie
-    title: Evaluatiegesprek
-    kind: evaluation
-    offset_days: 365
-    roles: [employee, manager]
-
-outputs:
-  - {{id: plan, title: Persoonlijk ontwikkelingsplan, template: {template}, of: plan}}
-""".replace("{template}", TEMPLATE)
-
-STANDALONE_TEMPLATE = """\
-{#- Het POP van {org}. Context: pack, plan, answers, questions, roles; filters datum, lijst. -#}
-{%- macro tekst(value) -%}{{ value if value else '—' }}{%- endmacro -%}
-{%- macro cel(value) -%}{{ (value if value else '—') | replace('|', '/') | replace('\n', ' ') }}{%- endmacro -%}
-# Persoonlijk ontwikkelingsplan — {{ plan.person }}
-
-| | |
-|---|---|
-{%- for rid, role in roles.items() %}
-| **{{ role.name }}** | {{ plan.people.get(rid) or '—' }} |
-{%- endfor %}
-| **Datum van het gesprek** | {{ plan.date | datum if plan.date else '—' }} |
-
-## Terugblik
-
-**Trots op:** {{ tekst(answers.get('trots_op')) }}
-
-**Liep minder goed:** {{ tekst(answers.get('minder_goed')) }}
-
-## Doel
-
-{{ tekst(answers.get('doel')) }}
-
-**Competenties:** {{ answers.get('competenties') | lijst if answers.get('competenties') else '—' }}
-{%- if answers.get('doel_haalbaar') is sameas false %}
-
-**Eerste, kleinere stap:** {{ tekst(answers.get('eerste_stap')) }}
-{%- endif %}
-
-## Acties
-
-| Wat | Meetbaar | Steun | Tegen wanneer |
-|---|---|---|---|
-{%- for a in answers.get('acties') or [] %}
-| {{ cel(a.get('wat')) }} | {{ cel(a.get('meetbaar')) }} | {{ cel(a.get('steun')) }} | {{ cel(a.get('wanneer')) }} |
-{%- endfor %}
-
-Opvolging: {{ answers.get('datum_opvolging') | datum if answers.get('datum_opvolging') else 'nog af te spreken' }}.
-Akkoord: {{ 'ja' if answers.get('akkoord') else 'nee' }}.
-{%- if answers.get('voortgang') %}
-
-## Opvolging
-
-{{ answers.voortgang }}
-{%- endif %}
-{%- if answers.get('doel_bereikt') is not none %}
-
-## Evaluatie
-
-**Doel bereikt:** {{ 'ja' if answers.get('doel_bereikt') else 'nee' }}
-
-**Mee naar het volgende POP:** {{ tekst(answers.get('lessen')) }}
-{%- endif %}
-
-## Handtekeningen
-{% for s in plan.signatures or [] %}
-- {{ roles[s.role].name if s.role in roles else s.role }}: {{ s.name }}, {{ (s.at | string)[:10] | datum }}
-{%- else %}
-- Medewerker: ______________________   Leidinggevende: ______________________
-{%- endfor %}
-"""
-
-STANDALONE_ANSWERS = """\
-# Voorbeeld: een volledig ingevuld POP-gesprek met de pack `{id}`. Alle namen zijn verzonnen.
-#   pop run --pack PAD/NAAR/{id} --answers PAD/NAAR/{id}/voorbeeld-antwoorden.yaml
-pack: {id}
-people:
-  employee: An Peeters
-  manager: Jan Janssens
-date: 2026-03-02
-
-answers:
-  trots_op: Ik heb de nieuwe collega's van het team wegwijs gemaakt in de planning.
-  minder_goed: Bij drukte vergeet ik soms de klant terug te bellen.
-  doel: Ik wil zelfstandig de weekplanning van het team kunnen maken.
-  competenties: [plannen en organiseren, klantgericht werken]
-  doel_haalbaar: true
-  acties:
-    - wat: An maakt vier weken lang de weekplanning samen met Jan en daarna twee weken alleen.
-      meetbaar: Zes weekplanningen gemaakt; de laatste twee zonder correcties van Jan.
-      steun: Jan (leidinggevende) overloopt elke planning op vrijdag.
-      wanneer: 30-06-2026
-    - wat: An belt elke klant die een bericht achterliet nog dezelfde werkdag terug.
-      meetbaar: In mei en juni geen klacht over een gemiste terugbelafspraak.
-      wanneer: 30-06-2026
-  datum_opvolging: 2026-04-20
-  akkoord: true
-"""
-
-STANDALONE_README = """\
-# Pack `{id}` — POP-gesprek {org}
-
-Een pack voor `pop`, gemaakt met `pop packs new {id}`. Pas ze aan naar de leidraad van {org}:
-
-- `pack.yaml` — het gesprek: rollen, stappen met aanwijzingen voor wie het gesprek leidt,
-  vragen, regels, planning en documenten. De eerste regel koppelt het bestand aan het schema,
-  zodat een editor met YAML-ondersteuning aanvult en fouten toont.
-- `templates/plan.md.j2` — het plan dat beide ondertekenen (Jinja2, Markdown).
-- `{answers}` — een volledig ingevuld voorbeeldgesprek.
-
-Nakijken en uitproberen (vanuit de map boven deze pack):
-
-```sh
-pop packs validate {id}            # is de pack geldig?
-pop packs lint {id}                # advies: vragen die nooit gesteld worden, teksten, ...
-pop packs graph {id}               # de levensloop en de agenda als Mermaid-diagram
-pop run --pack {id} --answers {id}/{answers}
-```
-
-Zie `docs/authoring.md` van pop voor het formaat en het advies van `pop packs lint`.
-
-## Bronnen
-
-Noteer hier per stap, vraag en regel uit welke passage van de leidraad ze komt.
-
-| stap, vraag of regel | bron |
-|---|---|
-| `terugblik` | … |
-"""
+    files["pack.yaml"] = _header(pack_id, about) + files["pack.yaml"]
+    return files
 
 
 # --- a pack on top of another -----------------------------------------------------------------
@@ -537,8 +239,8 @@ def _extending_template(parent: Pack, qid: str, org: str) -> str:
                  f"{{%- for r in answers.get('{records.id}') or [] %}}\n| {cells} |\n"
                  f"{{%- endfor %}}\n")
     return (
-        f"{{#- Het POP van {org}, naast de documenten van de pack {parent.id}. Context: pack, plan,\n"
-        f"    answers, questions, roles; filters datum en lijst. -#}}\n"
+        f"{{#- Het POP van {org}, naast de documenten van de pack {parent.id}.\n"
+        f"    Context: pack, plan, answers, questions, roles; filters datum en lijst. -#}}\n"
         f"{{%- macro cel(value) -%}}{{{{ ('—' if value is none or value == '' else value) "
         f"| replace('|', '/') | replace('\\n', ' ') }}}}{{%- endmacro -%}}\n"
         f"# POP van {{{{ plan.person }}}} ({org})\n\n"
@@ -562,10 +264,8 @@ def example_answers(parent: Pack) -> str | None:
     from .resources import data_path
 
     candidates = [Path(parent.origin) / ANSWERS] if parent.origin else []
-    try:
+    with contextlib.suppress(FileNotFoundError):  # a wheel built without examples/
         candidates.append(data_path("examples") / f"{parent.id}-answers.yaml")
-    except FileNotFoundError:
-        pass
     for path in candidates:
         if path.is_file():
             return path.read_text(encoding="utf-8")

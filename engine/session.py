@@ -111,8 +111,15 @@ class Session:
         return self.concerning(question_id)
 
     def clear(self, question_id: str) -> None:
+        """Remove an answer; an unanswered question is recorded as skipped (asked, not lost)."""
         if question_id in self.plan.answers:
             self._saved(self.store.remove_answer(self.plan, question_id, self.actor))
+        else:
+            self._saved(self.store.record_skip(self.plan, question_id, self.actor))
+
+    def asked(self) -> set[str]:
+        """Questions already put to someone (answered, cleared or skipped)."""
+        return self.store.asked(self.plan.id) | set(self.plan.answers)
 
     def override(self, rule_id: str, reason: str) -> None:
         if not reason.strip():

@@ -97,6 +97,12 @@ class Store(ABC):
     def remove_answer(self, plan: Plan, question: str, actor: str) -> dict: ...
 
     @abstractmethod
+    def record_skip(self, plan: Plan, question: str, actor: str) -> dict: ...
+
+    @abstractmethod
+    def asked(self, plan_id: str) -> set[str]: ...
+
+    @abstractmethod
     def record_override(self, plan: Plan, rule: str, reason: str, actor: str) -> dict: ...
 
     @abstractmethod
@@ -292,6 +298,16 @@ class SQLiteStore(Store):
         plan.answers.pop(question, None)
         agreement.refresh(plan)
         return event
+
+    def record_skip(self, plan: Plan, question: str, actor: str) -> dict:
+        with self._tx():
+            return self._event(plan.id, actor, "skipped", {"question": question})
+
+    def asked(self, plan_id: str) -> set[str]:
+        """Questions answered, cleared or skipped at some point: asked already."""
+        rows = self.db.execute("SELECT data FROM events WHERE plan_id=? AND kind IN "
+                               "('answer', 'answer_removed', 'skipped')", (plan_id,))
+        return {json.loads(data)["question"] for (data,) in rows}
 
     def record_override(self, plan: Plan, rule: str, reason: str, actor: str) -> dict:
         with self._tx():

@@ -20,8 +20,25 @@ from .context import App
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class PopGroup(click.Group):
+class _TranslatedHelp:
+    """click's own ``--help`` text, in the user's language."""
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
+
+
+class PopCommand(_TranslatedHelp, click.Command):
+    pass
+
+
+class PopGroup(_TranslatedHelp, click.Group):
     """Turns a user's mistake (:class:`PopError`) into a message and an exit code."""
+
+    command_class = PopCommand
+    group_class = type
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:

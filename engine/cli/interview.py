@@ -87,6 +87,39 @@ class Interview:
             except Blocked as blocked:
                 self.resolve(blocked)
 
+    def prepare(self, role: str) -> int:
+        """Ask one role its preparation questions, all steps, without moving the plan.
+
+        For packs where each person prepares alone before the conversation (Van den Berg's
+        aankondiging). Returns how many questions were asked.
+        """
+        pack = self.pack
+        steps = [s for s in pack.steps("preparation")
+                 if any(pack.answered_by(q["id"]) == role for q in s.get("questions", []))]
+        asked = 0
+        click.echo(legend())
+        for step in steps:
+            questions = [q for q in self.session.questions(step["id"])
+                         if pack.answered_by(q["id"]) == role]
+            click.echo("")
+            click.secho(f"━━ {self.t(pack.phase('preparation').get('title'))} · "
+                        f"{self.t(step['title'])} ━━", bold=True)
+            guidance = step.get("guidance") or {}
+            if guidance.get("text"):
+                click.echo(_("Guidance: {text}").format(text=self.t(guidance["text"])))
+            index = 0
+            while index < len(questions):
+                question = questions[index]
+                try:
+                    value = self.ask_question(question)
+                except _Back:
+                    index = max(index - 1, 0)
+                    continue
+                self.session.answer(question["id"], value)
+                asked += 1
+                index += 1
+        return asked
+
     def show_step(self) -> None:
         plan, pack = self.session.plan, self.pack
         step = self.session.step()
@@ -145,6 +178,7 @@ class Interview:
     def ask_step(self) -> None:
         hints_shown = {h.rule for h in self.session.hints()}
         questions = self.session.questions()
+        asked = self.session.asked()
         cursor = self.session.plan.cursor
         index = next((i for i, q in enumerate(questions) if q["id"] == cursor), 0)
         if cursor:
@@ -152,7 +186,7 @@ class Interview:
         while index < len(questions):
             question = questions[index]
             qid = question["id"]
-            if qid in self.session.plan.answers and qid not in self.revisit:
+            if qid in asked and qid not in self.revisit:
                 index += 1
                 continue
             self.session.set_cursor(qid)

@@ -47,6 +47,64 @@ def register(cli: click.Group) -> None:
             return
         run_interactive(app, pack_ref, resume_id, actor)
 
+    register_prepare(cli)
+
+
+def register_prepare(cli: click.Group) -> None:
+    @cli.command(help=_("Let one role answer its own preparation questions before the "
+                        "conversation (e.g. the medewerker after the announcement). With "
+                        "--pack, starts a new plan."))
+    @click.argument("plan_id", metavar="[ID]", required=False)
+    @click.option("--role", required=True, help=_("The role that prepares (e.g. employee)."))
+    @click.option("--pack", "pack_ref", metavar="ID|PATH",
+                  help=_("Start a new plan with this pack."))
+    @click.option("--actor", default=None, help=_("Who answers (default: the person in that "
+                                                   "role)."))
+    @pass_app
+    def prepare(app: App, plan_id: str | None, role: str, pack_ref: str | None,
+                actor: str | None) -> None:
+        from engine.errors import UsageError
+        from engine.session import Session
+
+        from .interview import Interview, Paused, ask
+
+        if bool(plan_id) == bool(pack_ref):
+            raise UsageError(_("give a plan ID or --pack, not both"))
+        try:
+            if plan_id:
+                session = Session(app.store.load_plan(plan_id), app.store, app.plugins, "")
+            else:
+                pack = app.library().load(pack_ref)
+                people, date = ask_people(pack, ask)
+                session = Session.start(pack, app.store, app.plugins, people, date,
+                                        actor or default_actor())
+                click.echo(_("Plan {id} created. Everything you answer is saved at once.")
+                           .format(id=session.plan.id))
+            plan, pack = session.plan, session.pack
+            if role not in pack.roles:
+                raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
+                    role=role, roles=", ".join(pack.roles)))
+            if plan.phase != "preparation":
+                raise UsageError(_("plan {id} is past the preparation ({state})").format(
+                    id=plan.id, state=pack.state_title(plan.state)))
+            session.actor = actor or plan.people.get(role) or pack.role_name(role)
+            click.secho(_("Preparation for {role} {name}").format(
+                role=pack.role_name(role), name=plan.people.get(role, "")), bold=True)
+            asked = Interview(session).prepare(role)
+        except Paused:
+            click.echo(_("Paused. Everything is saved; continue with: pop prepare {id} "
+                         "--role {role}").format(id=session.plan.id, role=role))
+            return
+        except click.Abort:
+            click.echo("\n" + _("Interrupted. Everything answered is saved."), err=True)
+            sys.exit(130)
+        if not asked:
+            click.echo(_("This pack has no preparation questions for {role}.").format(
+                role=pack.role_name(role)))
+            return
+        click.echo(_("Preparation saved. The conversation continues with: pop run --resume {id}")
+                   .format(id=plan.id))
+
 
 def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, actor: str,
                      as_json: bool) -> None:
