@@ -156,3 +156,29 @@ def test_vtoc_seed_rows_warn_but_do_not_block(tmp_path):
     data["overrides"] = {"smart": "Besproken; doorlopende coaching, evaluatie na 3 maanden."}
     result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
     assert result.returncode == 0, result.stderr
+
+
+def test_vtoc_form_has_the_five_columns_and_needs_both_signatures(pop_env):
+    plan_id = json.loads(pop_process("run", "--answers", str(EXAMPLES / "vtoc-answers.yaml"),
+                                     "--json").stdout)["plan"]["id"]
+    form = pop_process("export", plan_id, "--template", "pop-formulier").stdout
+    header = "| Doelstelling | Actie/VTOC-maatregel | Timing | Nodige ondersteuning | Opvolging |"
+    assert header in form
+    lines = form.splitlines()
+    table = lines[lines.index(header) + 2:]
+    rows = table[:next((i for i, line in enumerate(table) if not line.startswith("|")),
+                       len(table))]
+    assert len(rows) == len(example("vtoc")["answers"]["pop_tabel"])
+    assert all(line.count("|") == 6 for line in rows)
+    assert example("vtoc")["answers"]["pop_tabel"][0]["timing"] in rows[0]
+
+    pop_process("sign", plan_id, "--role", "manager")
+    verify = pop_process("verify", plan_id)
+    assert verify.returncode == 1 and "Not agreed yet; waiting for: Werknemer." in verify.stdout
+    refused = pop_process("checkin", plan_id, "--status", "1=bezig")
+    assert refused.returncode == 3
+    report = pop_process("export", plan_id, "--template", "verslag").stdout
+    assert "personeelsdossier" in report
+    pop_process("sign", plan_id, "--role", "employee")
+    assert pop_process("verify", plan_id).returncode == 0
+    assert pop_process("checkin", plan_id, "--status", "1=bezig").returncode == 0
