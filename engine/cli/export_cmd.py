@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -91,6 +90,8 @@ def write_private(path: Path, document: str | bytes, force: bool) -> None:
             with os.fdopen(fd, "wb") as f:
                 f.write(data)
             return
+        import tempfile
+
         fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=f".{path.name}.")
         try:
             with os.fdopen(fd, "wb") as f:  # mkstemp makes it owner-only (0600)

@@ -6,7 +6,6 @@ import re
 from typing import Any
 
 from engine import hookimpl
-from engine.dates import format_date
 
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]")
 
@@ -22,6 +21,8 @@ def datum(value: Any, lang: str = "nl") -> str:
     text = value if isinstance(value, str) else str(value)
     if _ISO_DATETIME.match(text):
         text = text[:10]
+    from engine.dates import format_date
+
     return format_date(text, lang)
 
 

@@ -13,8 +13,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from engine import __version__, hookimpl
-from engine.dates import parse_date
-from engine.schedule import due_dates
 
 PLAN_FORMAT = "pop-plan"
 PLAN_FORMAT_VERSION = 1
@@ -37,6 +35,7 @@ def plan_document(plan: Any) -> dict:
     """The whole plan as an integrator imports it (``schemas/plan.schema.json``)."""
     from engine.agreement import content_digest
     from engine.followup import actions
+    from engine.schedule import due_dates
 
     pack = plan.pack
     digest = content_digest(plan)
@@ -91,7 +90,9 @@ def render_ics(context: Any) -> bytes:
     """One all-day event per dated schedule item and per action deadline."""
     from icalendar import Calendar, Event
 
+    from engine.dates import parse_date
     from engine.followup import actions
+    from engine.schedule import due_dates
 
     plan = context.needs_plan()
     pack = plan.pack
