@@ -42,6 +42,14 @@ def set_language(lang: str | None) -> str:
     return code
 
 
+def translator(lang: str):  # noqa: ANN201 - a gettext-like callable
+    """``gettext`` for one language, whatever the process's language (documents follow
+    their pack's language)."""
+    if lang == "en":
+        return _gettext.NullTranslations().gettext
+    return _gettext.translation("pop", _LOCALE_DIR, languages=[lang], fallback=True).gettext
+
+
 def current_language() -> str:
     if _state["lang"] is None:
         set_language(None)
@@ -53,6 +61,11 @@ def _(message: str) -> str:
     if _state["catalog"] is None:
         set_language(None)
     return _state["catalog"].gettext(message)  # type: ignore[union-attr]
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog, to be translated later (e.g. in another language)."""
+    return message
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from .dates import format_date
 from .errors import Problem, ProblemsError, UsageError
-from .i18n import _
+from .i18n import N_, _
 from .pack import TOGETHER, Pack
 from .schedule import schedule_of
 
@@ -39,55 +39,67 @@ LAYOUTS = ("plan", "guide", "invite")
 TEMPLATE_SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
 MAX_SEQUENCE = 100_000  # the longest string or list a template may make with * (memory)
 
-# Fixed words of the built-in layouts, in the pack's language (not the command line's).
-LABELS = {
-    "nl": {
-        "plan": "Persoonlijk ontwikkelingsplan (POP)", "guide": "Gespreksleidraad",
-        "invite": "Uitnodiging voor het POP-gesprek", "date": "Datum van het gesprek",
-        "state": "Stand van zaken", "yes": "ja", "no": "nee", "none": "—",
-        "schedule": "Planning", "when": "Wanneer", "what": "Wat", "who": "Wie",
-        "to_be_set": "nog te bepalen", "signatures": "Handtekeningen",
-        "signature": "Handtekening", "name": "Naam", "signed_on": "Digitaal ondertekend op",
-        "agreed": "Voor akkoord", "guidance": "Aanwijzing", "tips": "Tips",
-        "dos": "Open vragen die je kunt stellen (DO's)", "donts": "Valkuilen (DON'Ts)",
-        "hints": "Als het anders loopt", "record": "Vast te leggen", "required": "verplicht",
-        "checks": "Controles", "blocks": "blokkeert", "warns": "waarschuwing",
-        "together": "samen", "preparation": "Voorbereidingsvragen voor de",
-        "printed": "Afgedrukt op", "page": "Pagina", "plan_id": "Plan", "deadlines": "Acties",
-        "before": "dagen vóór het gesprek", "after": "dagen na het gesprek",
-        "conversation": "Het gesprek", "answers_of": "Antwoorden", "day": "Datum",
-        "and": "en", "dear": "Beste", "regards": "Met vriendelijke groet,",
-        "invite_on": "Op {date} voeren we samen je POP-gesprek.",
-        "invite_soon": "Binnenkort voeren we samen je POP-gesprek.",
-        "invite_prepare": "Een goede voorbereiding is het halve werk. Denk vóór het gesprek na "
-                          "over de vragen hieronder; ik bereid me voor met de mijne.",
-        "to": "Aan", "from": "Van",
-        "stale": "Eerder ondertekend op {date}; de inhoud is sindsdien gewijzigd.",
-    },
-    "en": {
-        "plan": "Personal development plan (POP)", "guide": "Conversation guide",
-        "invite": "Invitation to the POP conversation", "date": "Date of the conversation",
-        "state": "State", "yes": "yes", "no": "no", "none": "—",
-        "schedule": "Schedule", "when": "When", "what": "What", "who": "Who",
-        "to_be_set": "to be set", "signatures": "Signatures", "signature": "Signature",
-        "name": "Name", "signed_on": "Signed digitally on", "agreed": "Agreed",
-        "guidance": "Guidance", "tips": "Tips", "dos": "Open questions to ask (DO's)",
-        "donts": "Pitfalls (DON'Ts)", "hints": "When it goes differently",
-        "record": "To record", "required": "required", "checks": "Checks",
-        "blocks": "blocks", "warns": "warning", "together": "together",
-        "preparation": "Preparation questions for the", "printed": "Printed on",
-        "page": "Page", "plan_id": "Plan", "deadlines": "Actions",
-        "before": "days before the conversation", "after": "days after the conversation",
-        "conversation": "The conversation", "answers_of": "Answers", "day": "Date",
-        "and": "and", "dear": "Dear", "regards": "Kind regards,",
-        "invite_on": "On {date} we will hold your POP conversation together.",
-        "invite_soon": "Soon we will hold your POP conversation together.",
-        "invite_prepare": "Good preparation is half the work. Before the conversation, think "
-                          "about the questions below; I will prepare with mine.",
-        "to": "To", "from": "From",
-        "stale": "Signed on {date} before the content changed.",
-    },
+# Fixed words of the built-in layouts: English here, other languages from the catalog.
+# They follow the pack's language (a Dutch pack prints Dutch documents), not the CLI's.
+_LABELS = {
+    "plan": N_("Personal development plan (POP)"),
+    "guide": N_("Conversation guide"),
+    "invite": N_("Invitation to the POP conversation"),
+    "date": N_("Date of the conversation"),
+    "state": N_("State"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "none": N_("—"),
+    "schedule": N_("Schedule"),
+    "when": N_("When"),
+    "what": N_("What"),
+    "who": N_("Who"),
+    "to_be_set": N_("to be set"),
+    "signatures": N_("Signatures"),
+    "signature": N_("Signature"),
+    "name": N_("Name"),
+    "signed_on": N_("Signed digitally on"),
+    "agreed": N_("Agreed"),
+    "guidance": N_("Guidance"),
+    "tips": N_("Tips"),
+    "dos": N_("Open questions to ask (DO's)"),
+    "donts": N_("Pitfalls (DON'Ts)"),
+    "hints": N_("When it goes differently"),
+    "record": N_("To record"),
+    "required": N_("required"),
+    "checks": N_("Checks"),
+    "blocks": N_("blocks"),
+    "warns": N_("warning"),
+    "together": N_("together"),
+    "preparation": N_("Preparation questions for the"),
+    "printed": N_("Printed on"),
+    "page": N_("Page"),
+    "plan_id": N_("Plan"),
+    "deadlines": N_("Actions"),
+    "before": N_("days before the conversation"),
+    "after": N_("days after the conversation"),
+    "conversation": N_("The conversation"),
+    "answers_of": N_("Answers"),
+    "day": N_("Date"),
+    "and": N_("and"),
+    "dear": N_("Dear"),
+    "regards": N_("Kind regards,"),
+    "invite_on": N_("On {date} we will hold your POP conversation together."),
+    "invite_soon": N_("Soon we will hold your POP conversation together."),
+    "invite_prepare": N_("Good preparation is half the work. Before the conversation, "
+                          "think about the questions below; I will prepare with mine."),
+    "to": N_("To"),
+    "from": N_("From"),
+    "stale": N_("Signed on {date} before the content changed."),
 }
+
+
+def labels(lang: str) -> dict[str, str]:
+    """The layouts' fixed words in ``lang``."""
+    from .i18n import translator
+
+    translate = translator(lang)
+    return {"lang": lang, **{key: translate(text) for key, text in _LABELS.items()}}
 
 
 @dataclass
@@ -109,8 +121,10 @@ class RenderContext:
 
     @property
     def lang(self) -> str:
+        from .i18n import LANGUAGES
+
         code = self.pack.language[:2]
-        return code if code in LABELS else "nl"
+        return code if code in LANGUAGES else "nl"
 
     @cached_property
     def output(self) -> dict | None:
@@ -184,7 +198,7 @@ class RenderContext:
             "schedule": schedule_of(pack, plan.date if plan else None, answers),
             "output": copy.deepcopy(self.output or {}),
             "agenda": agenda(pack, answers if plan else None, lang),
-            "labels": LABELS[lang],
+            "labels": labels(lang),
             "lang": lang,
             "today": Date.today().isoformat(),
         }
@@ -276,7 +290,7 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
     Used by the built-in layouts; available to pack templates as ``agenda``. For a plan,
     ``answered`` counts the answered questions of a step or phase.
     """
-    words = LABELS[lang]
+    words = labels(lang)
     text = pack.text
     phases = []
     for phase in pack.phases:
@@ -357,7 +371,7 @@ def _shown(pack: Pack, q: dict, value: Any, words: dict) -> Any:
     if isinstance(value, list):
         return [str(v) for v in value]
     if kind == "date":
-        return format_date(str(value), "en" if words is LABELS["en"] else "nl") or str(value)
+        return format_date(str(value), words["lang"]) or str(value)
     return str(value)
 
 

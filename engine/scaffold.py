@@ -3,7 +3,8 @@
 Two kinds:
 
 - on its own: a small, complete pack (``pack.yaml``, ``templates/plan.md.j2``, ``README.md``
-  and ``voorbeeld-antwoorden.yaml``) that validates, lints clean and runs as it is;
+  and ``voorbeeld-antwoorden.yaml``, from ``engine/scaffolds/standalone`` with ``__ID__`` and
+  ``__ORG__`` filled in) that validates, lints clean and runs as it is;
 - ``extends``: a thin pack on top of another one, with the organisation's own lists
   (``settings``), one extra question and one overridden text, the same four files, and an
   answers file made from the other pack's example plus the extra question.
@@ -24,7 +25,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 
-PACK_ID = re.compile(r"^[a-z][a-z0-9_-]*$")
+PACK_ID = re.compile(r"[a-z][a-z0-9_-]*")
 ANSWERS = "voorbeeld-antwoorden.yaml"
 TEMPLATE = "plan.md.j2"
 EXTRA_QUESTION = "opleiding"
@@ -51,7 +52,7 @@ def new_pack(pack_id: str, where: Path, extends: Pack | None = None,
     answers file (if there is one). An existing folder is refused unless ``force`` (then the
     files written here are replaced and anything else in it is left alone).
     """
-    if not PACK_ID.match(pack_id):
+    if not PACK_ID.fullmatch(pack_id):
         raise UsageError(_("{id!r} cannot be a pack id: use lowercase letters, digits, - and _, "
                            "starting with a letter").format(id=pack_id))
     folder = where / pack_id

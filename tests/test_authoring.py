@@ -377,3 +377,16 @@ def test_schema_for_editors(pop):
     schema = json.loads(result.stdout)
     assert schema["$id"].endswith("/schemas/pack.schema.json")
     assert "$schema" in schema["properties"]
+
+
+@pytest.mark.parametrize(("code", "generic"), [
+    ("{% for k, v in answers.items() %}", True), ("{% for q in answers %}", True),
+    ("{{ answers | tojson }}", True), ("{{ answers.get(q.id) }}", True),
+    ("{{ answers[q] }}", True), ("{% for step in agenda %}", True),
+    ("{% for e in answers.evaluatie_acties %}", False), ("{{ answers['x'] }}", False),
+    ("{{ answers.get('agenda') }}", False), ("{{ answers.agenda }}", False),
+])
+def test_lint_knows_a_template_that_shows_every_answer(code, generic):
+    from engine.lint import _GENERIC
+
+    assert bool(_GENERIC.search(code)) is generic
