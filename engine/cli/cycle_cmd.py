@@ -8,7 +8,6 @@ allowed; a refusal says why and exits with 3.
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -204,21 +203,14 @@ def register(cli: click.Group) -> None:
         else:
             from engine.followup import actions
 
-            from .interview import Interview, Paused
+            from .interview import Interview, guarded
 
             session.start_evaluation()
             interview = Interview(session)
             interview.show_actions(actions(session.plan))
-            try:
-                interview.run(hold_at_end=True)
-            except Paused:
-                click.echo(_("Paused. Everything is saved; continue with: pop evaluate {id}")
-                           .format(id=session.plan.id))
+            if not guarded(lambda: interview.run(hold_at_end=True),
+                           f"pop evaluate {session.plan.id}"):
                 return
-            except click.Abort:
-                click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
-                                    "pop evaluate {id}").format(id=session.plan.id), err=True)
-                sys.exit(130)
         plan = session.plan
         ready = session.lifecycle.check_step(plan, plan.state) is None and not problems
         if as_json:

@@ -6,6 +6,7 @@ talks to the person. Every answer is committed by the session as soon as it is g
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
@@ -22,6 +23,24 @@ BACK, PAUSE, CLEAR = "<", "!", "-"
 
 class Paused(Exception):
     """The person asked to stop for now (everything is already stored)."""
+
+
+def guarded(action: Any, resume: str) -> bool:
+    """Run part of an interview; on ``!`` or Ctrl-C say how to go on. False when paused.
+
+    Ctrl-C (or a closed input) ends the process with 130; everything answered is stored.
+    """
+    try:
+        action()
+        return True
+    except Paused:
+        click.echo(_("Paused. Everything is saved; continue with: {command}").format(
+            command=resume))
+        return False
+    except click.Abort:
+        click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
+                            "{command}").format(command=resume), err=True)
+        sys.exit(130)
 
 
 class _Back(Exception):

@@ -66,38 +66,34 @@ def register_prepare(cli: click.Group) -> None:
         from engine.errors import UsageError
         from engine.session import Session
 
-        from .interview import Interview, Paused, ask
+        from .interview import Interview, ask, guarded
 
         if bool(plan_id) == bool(pack_ref):
             raise UsageError(_("give a plan ID or --pack, not both"))
-        try:
-            if plan_id:
-                session = Session(app.store.load_plan(plan_id), app.store, app.plugins, "")
-            else:
-                pack = app.library().load(pack_ref)
-                people, date = ask_people(pack, ask)
-                session = Session.start(pack, app.store, app.plugins, people, date,
-                                        actor or default_actor())
-                click.echo(_("Plan {id} created. Everything you answer is saved at once.")
-                           .format(id=session.plan.id))
-            plan, pack = session.plan, session.pack
-            if role not in pack.roles:
-                raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
-                    role=role, roles=", ".join(pack.roles)))
-            if plan.phase != "preparation":
-                raise UsageError(_("plan {id} is past the preparation ({state})").format(
-                    id=plan.id, state=pack.state_title(plan.state)))
-            session.actor = actor or plan.people.get(role) or pack.role_name(role)
-            click.secho(_("Preparation for {role} {name}").format(
-                role=pack.role_name(role), name=plan.people.get(role, "")), bold=True)
-            asked = Interview(session).prepare(role)
-        except Paused:
-            click.echo(_("Paused. Everything is saved; continue with: pop prepare {id} "
-                         "--role {role}").format(id=session.plan.id, role=role))
+        if plan_id:
+            session = Session(app.store.load_plan(plan_id), app.store, app.plugins, "")
+        else:
+            pack = app.library().load(pack_ref)
+            people, date = ask_people_or_stop(pack, ask)
+            session = Session.start(pack, app.store, app.plugins, people, date,
+                                    actor or default_actor())
+            click.echo(_("Plan {id} created. Everything you answer is saved at once.")
+                       .format(id=session.plan.id))
+        plan, pack = session.plan, session.pack
+        if role not in pack.roles:
+            raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
+                role=role, roles=", ".join(pack.roles)))
+        if plan.phase != "preparation":
+            raise UsageError(_("plan {id} is past the preparation ({state})").format(
+                id=plan.id, state=pack.state_title(plan.state)))
+        session.actor = actor or plan.people.get(role) or pack.role_name(role)
+        click.secho(_("Preparation for {role} {name}").format(
+            role=pack.role_name(role), name=plan.people.get(role, "")), bold=True)
+        counted: list[int] = []
+        if not guarded(lambda: counted.append(Interview(session).prepare(role)),
+                       f"pop prepare {plan.id} --role {role}"):
             return
-        except click.Abort:
-            click.echo("\n" + _("Interrupted. Everything answered is saved."), err=True)
-            sys.exit(130)
+        asked = counted[0]
         if not asked:
             click.echo(_("This pack has no preparation questions for {role}.").format(
                 role=pack.role_name(role)))
@@ -159,7 +155,7 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
     from engine.errors import UsageError
     from engine.session import Session
 
-    from .interview import Interview, Paused, ask
+    from .interview import Interview, ask, guarded
 
     store = app.store
     if resume_id is None and pack_ref is None:
@@ -178,27 +174,24 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
     else:
         pack = app.library().load(pack_ref)
         click.secho(f"{pack.name} ({pack.id} {pack.version})", bold=True)
-        try:
-            people, date = ask_people(pack, ask)
-        except click.Abort:
-            click.echo("\n" + _("Stopped before anything was stored."), err=True)
-            sys.exit(130)
+        people, date = ask_people_or_stop(pack, ask)
         session = Session.start(pack, store, app.plugins, people, date, actor)
         click.echo(_("Plan {id} created. Everything you answer is saved at once.").format(
             id=session.plan.id))
     previous = store.load_plan(session.plan.previous_id) if session.plan.previous_id else None
-    try:
-        Interview(session, previous).run()
-    except Paused:
-        click.echo(_("Paused. Everything is saved; continue with: pop run --resume {id}")
-                   .format(id=session.plan.id))
+    if not guarded(Interview(session, previous).run, f"pop run --resume {session.plan.id}"):
         return
-    except click.Abort:
-        click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
-                            "pop run --resume {id}").format(id=session.plan.id), err=True)
-        sys.exit(130)
     click.secho(_("The conversation is complete. Plan {id} is now in {state}.").format(
         id=session.plan.id, state=session.plan.state), bold=True)
+
+
+def ask_people_or_stop(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
+    """The people and the date of a new plan; Ctrl-C here stores nothing and exits 130."""
+    try:
+        return ask_people(pack, ask)
+    except click.Abort:
+        click.echo("\n" + _("Stopped before anything was stored."), err=True)
+        sys.exit(130)
 
 
 def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
