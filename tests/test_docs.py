@@ -68,3 +68,12 @@ def test_readme_points_to_the_docs_for_authors_and_integrators():
     for target in ("docs/authoring.md", "docs/plugins.md", "examples/plugins/pop-webhook"):
         assert target in section
         assert (ROOT / target).exists()
+
+
+def test_pack_schema_is_what_its_generator_writes():
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pack_schema.py"),
+                             "--check"], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr

@@ -1,4 +1,7 @@
-"""Write schemas/pack.schema.json. Kept in Python so titles and descriptions stay next to the shape."""
+"""Write schemas/pack.schema.json (``--check``: fail when it is out of date).
+
+Kept in Python so that titles and descriptions stay next to the shape they describe.
+"""
 import json
 from pathlib import Path
 
@@ -295,6 +298,13 @@ schema = {
               "guidance": guidance, "step": step, "phase": phase, "rule": rule},
 }
 
-out = Path(__file__).resolve().parent.parent / "schemas" / "pack.schema.json"
-out.write_text(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-print(out)
+if __name__ == "__main__":
+    import sys
+
+    out = Path(__file__).resolve().parent.parent / "schemas" / "pack.schema.json"
+    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+    if "--check" in sys.argv:
+        sys.exit(0 if out.read_text(encoding="utf-8") == text else
+                 f"{out} is out of date: run python tools/make_pack_schema.py")
+    out.write_text(text, encoding="utf-8")
+    print(out)
