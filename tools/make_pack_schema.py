@@ -49,7 +49,8 @@ choice = {
     "anyOf": [
         {"type": ["string", "number", "boolean"]},
         {"type": "object", "required": ["value"], "additionalProperties": False, "properties": {
-            "value": p("Value", "What is stored as the answer.", type=["string", "number", "boolean"]),
+            "value": p("Value", "What is stored as the answer.",
+                       type=["string", "number", "boolean"]),
             "label": p("Label", "What the user sees.", **{"$ref": "#/$defs/text"}),
         }},
     ],
