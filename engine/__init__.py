@@ -3,10 +3,19 @@
 The public surface for plugin authors is :data:`hookimpl` (see ``engine.hookspecs``).
 """
 
-import pluggy
+from typing import Any
 
 __version__ = "0.1.0"
 
-hookimpl = pluggy.HookimplMarker("pop")
-
 __all__ = ["__version__", "hookimpl"]
+
+
+def __getattr__(name: str) -> Any:
+    """``hookimpl`` made on first use: pluggy is not needed to start the command line."""
+    if name == "hookimpl":
+        import pluggy
+
+        marker = pluggy.HookimplMarker("pop")
+        globals()["hookimpl"] = marker
+        return marker
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

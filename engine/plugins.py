@@ -15,9 +15,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-import pluggy
-
-from . import hookspecs
 from .i18n import _
 
 ENTRY_POINT_GROUP = "pop"
@@ -59,7 +56,7 @@ class OutputFormat:
 class Plugins:
     """The loaded plugins and what they contribute, gathered once on first use."""
 
-    manager: pluggy.PluginManager
+    manager: Any  # pluggy.PluginManager; pluggy is imported when plugins are built
     failures: list[PluginFailure] = field(default_factory=list)
 
     def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
@@ -197,13 +194,17 @@ def _load(value: str) -> Any:
 
 def build_plugins(load_entry_points: bool | None = None) -> Plugins:
     """A fresh plugin manager with the built-ins and, unless disabled, installed plugins."""
+    import pluggy
+
+    from . import hookspecs
+
     manager = pluggy.PluginManager("pop")
     manager.add_hookspecs(hookspecs)
     plugins = Plugins(manager)
     for module_name in DEFAULT_PLUGINS:
         manager.register(importlib.import_module(module_name), name=module_name)
     if load_entry_points is None:
-        load_entry_points = os.environ.get("POP_DISABLE_PLUGINS", "") in ("", "0")
+        load_entry_points = _enabled()
     if load_entry_points:
         for name, value in _entry_points():
             if manager.has_plugin(name):
@@ -224,6 +225,15 @@ def build_plugins(load_entry_points: bool | None = None) -> Plugins:
 
 
 _current: Plugins | None = None
+
+
+def _enabled() -> bool:
+    return os.environ.get("POP_DISABLE_PLUGINS", "") in ("", "0")
+
+
+def third_party_plugins() -> bool:
+    """Whether any plugin besides pop's own is installed (and plugins are not disabled)."""
+    return _enabled() and bool(_entry_points())
 
 
 def get_plugins() -> Plugins:

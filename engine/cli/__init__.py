@@ -90,9 +90,10 @@ def build_cli() -> click.Group:
     for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
                    export_cmd):
         module.register(cli)
-    from engine.plugins import get_plugins
+    from engine.plugins import get_plugins, third_party_plugins
 
-    get_plugins().notify("pop_register_commands", cli=cli)
+    if third_party_plugins():  # only plugins add commands: without any, skip loading them
+        get_plugins().notify("pop_register_commands", cli=cli)
     return cli
 
 
