@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gettext as _gettext
 import os
+from functools import cache
 from pathlib import Path
 
 LANGUAGES = ("nl", "en")
@@ -34,20 +35,21 @@ def detect_language(explicit: str | None = None) -> str:
 def set_language(lang: str | None) -> str:
     """Choose the language for this process; returns the code in force."""
     code = detect_language(lang)
-    if code == "en":
-        catalog = _gettext.NullTranslations()
-    else:
-        catalog = _gettext.translation("pop", _LOCALE_DIR, languages=[code], fallback=True)
-    _state["lang"], _state["catalog"] = code, catalog
+    _state["lang"], _state["catalog"] = code, _catalog(code)
     return code
+
+
+@cache
+def _catalog(code: str) -> _gettext.NullTranslations:
+    if code == "en":  # the messages are written in English
+        return _gettext.NullTranslations()
+    return _gettext.translation("pop", _LOCALE_DIR, languages=[code], fallback=True)
 
 
 def translator(lang: str):  # noqa: ANN201 - a gettext-like callable
     """``gettext`` for one language, whatever the process's language (documents follow
     their pack's language)."""
-    if lang == "en":
-        return _gettext.NullTranslations().gettext
-    return _gettext.translation("pop", _LOCALE_DIR, languages=[lang], fallback=True).gettext
+    return _catalog(lang).gettext
 
 
 def current_language() -> str:
