@@ -5,6 +5,7 @@ The same coercion serves the interactive session and answers files, so both give
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,10 +37,33 @@ def coerce(question: dict, raw: Any, pack: Pack) -> Any:
     return value
 
 
+MAX_TEXT = 10_000
+MAX_NAME = 200
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def clean_text(raw: Any, multiline: bool = True, limit: int = MAX_TEXT) -> str:
+    """Text as it may be stored and printed: no control characters (a terminal would obey
+    them), one line unless ``multiline``, at most ``limit`` characters."""
+    text = str(raw).replace("\r\n", "\n").replace("\t", " ")
+    if not multiline:
+        text = " ".join(text.split())
+    text = _CONTROL.sub("", text).strip()
+    if len(text) > limit:
+        raise InvalidAnswer(_("too long: {n} characters (at most {max})").format(
+            n=len(text), max=limit))
+    return text
+
+
+def clean_name(raw: Any) -> str:
+    """A person's name: one line, printable, not too long."""
+    return clean_text(raw, multiline=False, limit=MAX_NAME)
+
+
 def _text(question: dict, raw: Any, pack: Pack) -> str:
     if isinstance(raw, dict | list):
         raise InvalidAnswer(_("expected text"))
-    return str(raw).strip()
+    return clean_text(raw, multiline=question.get("type") == "longtext")
 
 
 def _bool(question: dict, raw: Any, pack: Pack) -> bool:
@@ -229,7 +253,13 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
     if not isinstance(people, dict):
         report(("people",), _("must be a mapping of role to name"))
         people = {}
-    people = {str(k): str(v).strip() for k, v in people.items() if v is not None}
+    cleaned = {}
+    for role, person in people.items():
+        try:
+            cleaned[str(role)] = clean_name(person) if person is not None else ""
+        except InvalidAnswer as exc:
+            report(("people", role), str(exc))
+    people = {role: person for role, person in cleaned.items() if person}
     for role in people:
         if role not in pack.roles:
             report(("people", role), _("unknown role {role!r} (roles: {roles})").format(

@@ -20,14 +20,6 @@ MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July"
 _NUMERIC = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
 _WORDS = re.compile(r"^\s*(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})\s*$", re.IGNORECASE)
-_PERIODS = (
-    re.compile(r"\b[QK][1-4]\b.*\b\d{4}\b", re.IGNORECASE),               # Q1 2025, K3 2026
-    re.compile(r"\b(?:week|wk)\s*\d{1,2}\b.*\b\d{4}\b", re.IGNORECASE),   # week 12 2026
-    re.compile(r"\b(?:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\b\.?\s+\d{4}\b",
-               re.IGNORECASE),                                           # maart 2026
-    re.compile(r"\b\d{1,2}[-/.]\d{4}\b"),                                # 03/2026
-)
-
 
 def parse_date(text: str) -> date | None:
     """A date from ISO, ``dd-mm-jjjj`` (also / and .) or ``31 maart 2026``; None otherwise."""
@@ -51,10 +43,9 @@ def parse_date(text: str) -> date | None:
 
 
 def is_time_bound(text: str) -> bool:
-    """Whether a timing names a date or a dated period (Q1 2025, maart 2026, week 12 2026)."""
-    if parse_date(text):
-        return True
-    return isinstance(text, str) and any(p.search(text) for p in _PERIODS)
+    """Whether a timing names a real date or a dated period (Q1 2025, maart 2026, week 12
+    2026); ``31-02-2026`` does not, nor does ``doorlopend``."""
+    return deadline(text) is not None
 
 
 def format_date(value: date | str | None, lang: str = "nl") -> str:
@@ -75,7 +66,9 @@ def add_days(value: date, days: int) -> date:
 _LAST_DAY = re.compile(
     r"\b(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"                          # 30-06-2026
     r"|[QK]([1-4])\s*(\d{4})"                                           # Q2 2026
-    r"|(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4}))\b",  # juni 2026
+    r"|(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})"  # juni 2026
+    r"|(?:week|wk)\s*(\d{1,2})\D{1,12}?(\d{4})"                          # week 12 2026
+    r"|(\d{1,2})[-/.](\d{4}))\b",                                        # 06/2026
     re.IGNORECASE)
 
 
@@ -92,19 +85,26 @@ def deadline(text: str) -> date | None:
         return exact
     found = None
     for match in _LAST_DAY.finditer(text):
-        day, month, year, quarter, qyear, name, nyear = match.groups()
+        day, month, year, quarter, qyear, name, nyear, week, wyear, mmonth, myear = \
+            match.groups()
         try:
             if day:
                 found = date(int(year), int(month), int(day))
             elif quarter:
                 found = _month_end(int(qyear), int(quarter) * 3)
-            else:
+            elif name:
                 found = _month_end(int(nyear), MONTHS[name.lower()])
+            elif week:
+                found = date.fromisocalendar(int(wyear), int(week), 7)
+            else:
+                found = _month_end(int(myear), int(mmonth))
         except ValueError:
             continue
     return found
 
 
 def _month_end(year: int, month: int) -> date:
+    if not 1 <= month <= 12:
+        raise ValueError(f"month {month}")
     first_next = date(year + month // 12, month % 12 + 1, 1)
     return first_next - timedelta(days=1)

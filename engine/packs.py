@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProblemsError, UsageError
-from .i18n import _
+from .i18n import N_, _
 from .pack import CLOSED, TOGETHER, Pack
 from .packcache import PackCache
 from .plugins import Plugins, get_plugins
@@ -433,12 +434,85 @@ def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> 
             _check_question(pack, q, order, roles, report)
     for rule in pack.rules:
         _check_rule(pack, rule, order, step_end, phase_end, plugins, report)
+    _check_embedded_schemas(pack, report)
     for item in pack.schedule:
         qid = item.get("question")
         if qid and (qid not in pack.questions or pack.questions[qid].type != "date"):
             report.add("schedule", item["id"], ("question",),
                        _("{id!r} is not a date question of this pack").format(id=qid))
     return report.problems
+
+
+# JSON Schema keywords a pack may not use: references could fetch files or addresses, or
+# loop; regular expressions can take exponential time on a crafted answer.
+_NO_REFERENCES = N_("references ($ref) are not allowed in a pack's schemas")
+_NO_PATTERN_PROPERTIES = N_("patternProperties is not allowed in a pack's schemas")
+_REFUSED_KEYWORDS = {"$ref": _NO_REFERENCES, "$dynamicRef": _NO_REFERENCES,
+                     "$recursiveRef": _NO_REFERENCES, "patternProperties": _NO_PATTERN_PROPERTIES}
+# A repeated group or a back-reference can make a regular expression take exponential time
+# on a crafted answer ("^(a+)+$"); simple patterns such as "\\S" or "^[0-9]{4}$" are fine.
+_RISKY_PATTERN = re.compile(r"\)\s*(?:[*+]|\{\d*,)|\\[1-9]|\(\?P=")
+_UNBOUNDED = re.compile(r"(?<!\\)(?:[*+]|\{\d*,\})")  # three of them: polynomial blow-up
+
+
+def _pattern_problem(pattern: object) -> str | None:
+    if not isinstance(pattern, str):
+        return None
+    try:
+        re.compile(pattern)
+    except re.error as exc:
+        return _("not a valid regular expression: {error}").format(error=exc)
+    if _RISKY_PATTERN.search(pattern) or len(_UNBOUNDED.findall(pattern)) > 2:
+        return _("this regular expression can take very long on some answers (a repeated "
+                 "group, a back-reference, or more than two open-ended repeats): simplify it")
+    return None
+
+
+def _embedded_schemas(pack: Pack):  # noqa: ANN202 - yields (kind, id, path, schema)
+    """Every JSON Schema written inside the pack, with where it stands."""
+    for qid, ref in pack.questions.items():
+        for i, q in [(None, ref.question), *enumerate(ref.question.get("fields", []))]:
+            base = () if i is None else ("fields", i)
+            if "schema" in q:
+                yield "question", qid, (*base, "schema"), q["schema"]
+            if isinstance(q.get("when"), dict) and "schema" in q["when"]:
+                yield "question", qid, (*base, "when", "schema"), q["when"]["schema"]
+    for rule in pack.rules:
+        for key in ("check", "when"):
+            if isinstance(rule.get(key), dict) and "schema" in rule[key]:
+                yield "rule", rule["id"], (key, "schema"), rule[key]["schema"]
+
+
+def _check_embedded_schemas(pack: Pack, report: _Reporter) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+
+    for kind, ident, path, schema in _embedded_schemas(pack):
+        stack: list[tuple[tuple, object]] = [(path, schema)]
+        refused = False
+        while stack:
+            where, node = stack.pop()
+            if isinstance(node, dict):
+                for key, value in node.items():
+                    # a keyword, not a property named so (ids are lowercase, keywords' values
+                    # are text, but for patternProperties)
+                    keyword = key == "patternProperties" or not isinstance(value, dict | list)
+                    if key in _REFUSED_KEYWORDS and keyword:
+                        report.add(kind, ident, (*where, key), _(_REFUSED_KEYWORDS[key]))
+                        refused = True
+                    elif key == "pattern" and keyword and _pattern_problem(value):
+                        report.add(kind, ident, (*where, key), _pattern_problem(value))
+                        refused = True
+                    stack.append(((*where, key), value))
+            elif isinstance(node, list):
+                stack.extend(((*where, i), value) for i, value in enumerate(node))
+        if refused:
+            continue
+        try:
+            Draft202012Validator.check_schema(schema)
+        except SchemaError as exc:
+            report.add(kind, ident, (*path, *exc.path),
+                       _("not a valid JSON Schema: {error}").format(error=exc.message))
 
 
 def _unknown_role(who: str, roles: set[str]) -> str:

@@ -23,8 +23,13 @@ def load_schema(name: str) -> dict:
 @cache
 def _validator_for(schema_json: str) -> Any:
     from jsonschema import Draft202012Validator
+    from referencing import Registry
+    from referencing.exceptions import NoSuchResource
 
-    return Draft202012Validator(json.loads(schema_json))
+    def never_fetch(uri: str) -> Any:  # a schema must not reach a file or an address
+        raise NoSuchResource(ref=uri)
+
+    return Draft202012Validator(json.loads(schema_json), registry=Registry(retrieve=never_fetch))
 
 
 def validator(schema: dict | bool) -> Any:

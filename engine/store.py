@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 from abc import ABC, abstractmethod
 from pathlib import Path
@@ -25,6 +26,7 @@ from .pack import Pack
 from .plan import Plan, now
 
 DB_FILE = "pop.sqlite3"
+_PLAN_ID = re.compile(r"[a-z0-9]{1,32}")  # an id or a prefix of one, as typed
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: plans, their answers and an append-only event log
@@ -171,18 +173,21 @@ def open_store(data_dir: str | os.PathLike | None = None) -> SQLiteStore:
 class SQLiteStore(Store):
     def __init__(self, path: Path):
         self.path = path
-        if not path.exists():
-            fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # owner-only from the start
-            os.close(fd)
         try:
+            if not path.exists():
+                fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # owner-only from the start
+                os.close(fd)
             self.db = sqlite3.connect(path, isolation_level=None, timeout=10)
             self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self._migrate()
+        except OSError as exc:
+            raise UsageError(_("cannot open the plan store {path}: {error}").format(
+                path=path, error=exc.strerror or exc)) from None
         except sqlite3.DatabaseError as exc:
-            raise PopError(_("{path} is not a pop database ({error})").format(
+            raise UsageError(_("cannot use the plan store {path}: {error}").format(
                 path=path, error=exc)) from None
-        self.db.execute("PRAGMA synchronous=FULL")
-        self.db.execute("PRAGMA foreign_keys=ON")
-        self._migrate()
 
     # --- plumbing -----------------------------------------------------------------------------
     def _migrate(self) -> None:
@@ -234,6 +239,9 @@ class SQLiteStore(Store):
     def resolve_id(self, plan_id: str) -> str:
         """A full plan id from an id or a unique prefix of one."""
         plan_id = plan_id.strip().lower()
+        if not _PLAN_ID.fullmatch(plan_id):
+            shown = plan_id if len(plan_id) <= 20 else plan_id[:20] + "…"
+            raise UsageError(_("no plan {id!r}").format(id=shown))
         if plan_id and self.db.execute("SELECT 1 FROM plans WHERE id=?", (plan_id,)).fetchone():
             return plan_id
         rows = self.db.execute("SELECT id FROM plans WHERE id LIKE ? ESCAPE '\\' LIMIT 2",

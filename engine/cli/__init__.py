@@ -50,6 +50,13 @@ class PopGroup(_TranslatedHelp, click.Group):
         except PopError as exc:
             click.echo(_("pop: {message}").format(message=exc), err=True)
             ctx.exit(exc.exit_code)
+        except Exception as exc:
+            if type(exc).__module__ != "sqlite3":  # a bug: let it show
+                raise
+            # the store became unreadable mid-command (a damaged file, a full disk)
+            click.echo(_("pop: the plan store cannot be read or written: {error}").format(
+                error=exc), err=True)
+            ctx.exit(2)
 
 
 def _lang_from_argv(argv: Sequence[str]) -> str | None:

@@ -398,6 +398,7 @@ class Interview:
                     rows.pop(n)
                 else:
                     rows[n] = self.ask_row(question, n + 1, rows[n])
+                    self.session.answer(question["id"], list(rows))
             else:
                 click.secho(_("Not understood."), fg="red")
 
@@ -408,6 +409,7 @@ class Interview:
             if not row:
                 return rows
             rows.append(row)
+            self.session.answer(question["id"], list(rows))  # a finished row is never lost
             if question.get("max_items") and len(rows) >= question["max_items"]:
                 return rows
 

@@ -195,14 +195,23 @@ def ask_people_or_stop(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
 
 
 def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
-    from engine.answers import InvalidAnswer, coerce
+    from engine.answers import InvalidAnswer, clean_name, coerce
 
     people = {}
     for role in pack.roles:
         required = role == pack.subject_role
         while True:
-            name = ask(_("Name of the {role}").format(role=pack.role_name(role))
-                       + (" *" if required else "")).strip()
+            raw = ask(_("Name of the {role}").format(role=pack.role_name(role))
+                      + (" *" if required else ""))
+            try:
+                name = clean_name(raw)
+            except InvalidAnswer as exc:
+                click.secho(f"✗ {exc}", fg="red")
+                continue
+            if name in ("?", "<", "!", "-"):
+                click.echo(_("Type the name of a person here; the commands (? < ! -) work "
+                             "at the questions."))
+                continue
             if name or not required:
                 break
         if name:

@@ -1,0 +1,98 @@
+"""Hostile input: ids, schemas inside packs, dates, control characters, a broken store."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import EXAMPLES, MINI, pop_process
+
+from engine.yamlfile import load_file
+
+
+def no_traceback(result) -> None:
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize("plan_id", ["a" * 60_000, "'; DROP TABLE plans; --", "%", "_", " "])
+def test_strange_plan_ids_are_just_unknown(plan_id):
+    for command in ("show", "log", "export", "sign", "verify"):
+        args = [command, plan_id] + (["--role", "employee"] if command == "sign" else [])
+        result = pop_process(*args)
+        assert result.returncode == 2, (command, result.stderr)
+        assert "no plan" in result.stderr
+        no_traceback(result)
+
+
+def pack_with_rule_schema(make_pack, schema: dict, name: str = "pack"):
+    text = (MINI / "pack.yaml").read_text(encoding="utf-8").replace("id: mini", f"id: {name}")
+    text = text.replace("outputs:\n  - {id: plan, title: Plan, template: plan.md.j2}\n", "")
+    rule = ("  - id: extra\n    at: analyse\n    severity: error\n    message: X\n"
+            f"    check: {{schema: {json.dumps(schema)}}}\n")
+    text = text.replace("schedule:\n", rule + "schedule:\n")
+    return make_pack({"pack.yaml": text}, name=name)
+
+
+@pytest.mark.parametrize("schema, message", [
+    ({"$ref": "http://127.0.0.1:9/evil.json"}, "references ($ref) are not allowed"),
+    ({"$ref": "file:///etc/passwd"}, "references ($ref) are not allowed"),
+    ({"$ref": "#"}, "references ($ref) are not allowed"),
+    ({"properties": {"wens": {"pattern": "^(a+)+$"}}}, "can take very long"),
+    ({"properties": {"wens": {"pattern": "(["}}}, "not a valid regular expression"),
+    ({"properties": {"wens": {"type": 5}}}, "not a valid JSON Schema"),
+])
+def test_schemas_in_packs_cannot_reach_out_or_hang(make_pack, schema, message):
+    folder = pack_with_rule_schema(make_pack, schema)
+    result = pop_process("packs", "validate", str(folder))
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "rules[5].check.schema" in result.stderr
+    no_traceback(result)
+
+
+def test_a_safe_pattern_is_fine(make_pack):
+    folder = pack_with_rule_schema(make_pack, {"properties": {"wens": {"pattern": "\\S"}}})
+    assert pop_process("packs", "validate", str(folder)).returncode == 0
+
+
+def test_an_impossible_date_is_not_a_deadline(tmp_path):
+    data = load_file(EXAMPLES / "vdab-answers.yaml")[0]
+    data["answers"]["acties"][0]["wanneer"] = "31-02-2026"
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data))
+    result = pop_process("run", "--answers", str(path))
+    assert result.returncode == 2
+    assert "not Tijdsgebonden — '31-02-2026' is not a date" in result.stderr
+
+
+def test_control_characters_never_reach_the_terminal(tmp_path):
+    data = load_file(EXAMPLES / "vdab-answers.yaml")[0]
+    data["people"]["employee"] = "Dries\x1b]0;TITLE\x07\r\nVerbeeck"
+    data["answers"]["achtergrond"] = "Regel één\x1b[31m rood\nRegel twee"
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps(data))
+    created = pop_process("run", "--answers", str(path), "--json")
+    assert created.returncode == 0, created.stderr
+    plan_id = json.loads(created.stdout)["plan"]["id"]
+    shown = pop_process("show", plan_id)
+    assert "\x1b" not in shown.stdout and "\x07" not in shown.stdout
+    assert "Dries]0;TITLE Verbeeck" in shown.stdout
+    plan = json.loads(pop_process("show", plan_id, "--json").stdout)
+    assert plan["answers"]["achtergrond"] == "Regel één[31m rood\nRegel twee"
+    assert pop_process("export", plan_id, "--format", "ics").returncode == 0
+    data["people"]["employee"] = "x" * 1000
+    path.write_text(json.dumps(data))
+    too_long = pop_process("run", "--answers", str(path))
+    assert too_long.returncode == 2 and "people.employee: too long" in too_long.stderr
+
+
+def test_an_unusable_data_folder_or_store_is_one_line(tmp_path):
+    result = pop_process("list", env={"POP_HOME": "/dev/null"})
+    assert result.returncode == 2 and "cannot open the plan store" in result.stderr
+    no_traceback(result)
+    home = tmp_path / "broken"
+    home.mkdir()
+    (home / "pop.sqlite3").write_bytes(b"this is not a database at all" * 100)
+    result = pop_process("list", env={"POP_HOME": str(home)})
+    assert result.returncode == 2 and "cannot use the plan store" in result.stderr
+    no_traceback(result)
