@@ -249,6 +249,7 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
     if data.get("pack") not in (None, pack.id):
         report(("pack",), _("this file is for pack {other!r}, not {id!r}").format(
             other=data.get("pack"), id=pack.id))
+        return {}, {}, None, {}, problems  # the rest would only be noise
     people = data.get("people") or {}
     if not isinstance(people, dict):
         report(("people",), _("must be a mapping of role to name"))
@@ -293,8 +294,13 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
             isinstance(v, str) and v.strip() for v in overrides.values()):
         report(("overrides",), _("must map a rule id to the reason for overriding it"))
         overrides = {}
-    known_rules = {r["id"] for r in pack.rules}
-    for rule in overrides:
-        if rule not in known_rules:
-            report(("overrides", rule), _("unknown rule {id!r}").format(id=rule))
+    overrides = dict(overrides)
+    warnings = {r["id"] for r in pack.rules if r["severity"] == "warning"}
+    for rule in list(overrides):
+        if rule not in warnings:
+            report(("overrides", rule), _("{rule!r} is not a warning of this pack (warnings: "
+                                          "{known})").format(rule=rule,
+                                                             known=", ".join(sorted(warnings))
+                                                             or "-"))
+            del overrides[rule]
     return people, answers, date, dict(overrides), problems

@@ -46,6 +46,7 @@ class Blocked(PopError):
     missing: list[str] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
     vetoes: list[str] = field(default_factory=list)
+    labels: dict[str, str] = field(default_factory=dict)  # question id → its text
     exit_code: int = 3
 
     def __post_init__(self) -> None:
@@ -62,8 +63,8 @@ class Blocked(PopError):
     def describe(self) -> str:
         lines = [_("cannot move from {source} to {dest}:").format(source=self.source,
                                                                    dest=self.dest)]
-        lines += ["  - " + _("required question not answered: {id}").format(id=q)
-                  for q in self.missing]
+        lines += ["  - " + _("required question not answered: {id}").format(
+            id=f"{self.labels[q]} ({q})" if q in self.labels else q) for q in self.missing]
         lines += [f"  - [{f.rule}] {f.message}" for f in self.errors]
         lines += ["  - " + _("warning, override with a reason: [{rule}] {message}").format(
             rule=f.rule, message=f.message) for f in self.needs_override]
@@ -161,7 +162,9 @@ class Lifecycle:
             f.severity == "warning" and f.rule not in plan.overrides)]
         vetoes = self.plugins.vetoes(plan, source, dest) if ask_plugins else []
         if missing or findings or vetoes:
-            return Blocked(source, dest, missing, findings, vetoes)
+            labels = {q: self.pack.text(self.pack.questions[q].question.get("text"))
+                      for q in missing if q in self.pack.questions}
+            return Blocked(source, dest, missing, findings, vetoes, labels)
         return None
 
     def leaves_follow_up(self, source: str, dest: str) -> bool:

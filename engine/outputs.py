@@ -8,6 +8,9 @@ guide and invitation, in Markdown and HTML) live in ``engine/templates`` and are
 Templates are untrusted data: the environment is sandboxed and immutable, undefined names are
 errors, HTML is escaped, and what a user typed is printed as typed (``{{ 7*7 }}`` stays
 ``{{ 7*7 }}``). A broken template is one :class:`engine.errors.Problem` with its file and line.
+Rendering is bounded: ``range`` counts to :data:`MAX_RANGE`, a document stops at
+:data:`MAX_OUTPUT` characters and after :data:`RENDER_SECONDS` seconds (``POP_RENDER_SECONDS``).
+:func:`template_problems` finds syntax errors without rendering (for ``pop packs validate``).
 
 jinja2 is imported only when something is rendered.
 """
@@ -16,7 +19,12 @@ from __future__ import annotations
 
 import copy
 import os
+import signal
+import threading
+import time
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import cached_property
@@ -38,6 +46,10 @@ INVITATIONS = ("uitnodiging", "invitation")
 LAYOUTS = ("plan", "guide", "invite")
 TEMPLATE_SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
 MAX_SEQUENCE = 100_000  # the longest string or list a template may make with * (memory)
+MAX_RANGE = 10_000  # the most numbers a template's range() may count (time)
+MAX_OUTPUT = 5_000_000  # the most characters one rendered template may make (memory)
+RENDER_SECONDS = 10.0  # the longest one template may render (time); the default of ...
+RENDER_SECONDS_ENV = "POP_RENDER_SECONDS"  # ... this variable; 0 turns the limit off
 
 # Fixed words of the built-in layouts: English here, other languages from the catalog.
 # They follow the pack's language (a Dutch pack prints Dutch documents), not the CLI's.
@@ -143,9 +155,10 @@ class RenderContext:
             if name in self.pack.templates or any(
                     name + suffix in self.pack.templates for suffix in TEMPLATE_SUFFIXES.values()):
                 return None  # a template file that no output names
-            known = ", ".join(o["id"] for o in outputs) or "-"
-            raise UsageError(_("pack {pack} has no template {name!r} (outputs: {known})").format(
-                pack=self.pack.id, name=name, known=known))
+            layouts = LAYOUTS if self.plan is not None else ("guide",)
+            known = ", ".join([o["id"] for o in outputs] + [BUILTIN + n for n in layouts])
+            raise UsageError(_("pack {pack} has no template {name!r} (documents: {known})")
+                             .format(pack=self.pack.id, name=name, known=known))
         if self.plan is None:
             return next((o for o in outputs if o.get("of") == "pack"), None)
         return next((o for o in outputs if o.get("of", "plan") == "plan"
@@ -228,7 +241,7 @@ class RenderContext:
         return self.render_template(self.template_name(kind))
 
     def render_template(self, name: str, extra: dict | None = None) -> str:
-        html = name.endswith((".html.j2", ".html", ".htm"))
+        html = _is_html(name)
         env = self._env.get(html)
         if env is None:
             env = self._env[html] = _environment(self.pack, self.plugins, html)
@@ -250,9 +263,12 @@ def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None 
             name=fmt, known=", ".join(sorted(formats)) or "-"))
     out = formats[fmt]
     context = RenderContext(pack, plan, template, plugins, fmt)
-    if plan is None and context.output and context.output.get("of", "plan") == "plan":
+    if plan is None and ((context.output and context.output.get("of", "plan") == "plan")
+                         or (template and template.startswith(BUILTIN)
+                             and context.layout != "guide")):
+        name = context.output["id"] if context.output else template
         raise UsageError(_("{name} is a document of a plan; use pop export ID --template {name}")
-                         .format(name=context.output["id"]))
+                         .format(name=name))
     try:
         result = out.function(context)
     except (ProblemsError, UsageError):
@@ -442,20 +458,144 @@ def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
                     raise SecurityError(_("the result of * is too long"))
             return left * right
 
+    def bounded_range(*args: Any) -> range:
+        numbers = range(*args)
+        try:
+            count = len(numbers)
+        except OverflowError:  # more than fits in a machine word
+            count = MAX_RANGE + 1
+        if count > MAX_RANGE:
+            raise SecurityError(_("range() is too long (at most {n} numbers)").format(
+                n=MAX_RANGE))
+        return numbers
+
     env = Sandbox(loader=PackLoader(), undefined=StrictUndefined, autoescape=html,
                   auto_reload=False)
+    env.globals["range"] = bounded_range
     for name, function in (plugins or get_plugins()).filters.items():
         env.filters[name] = function
     env.globals["tekst"] = pack.text
     return env
 
 
+def template_problems(pack: Pack, plugins: Plugins | None = None) -> list[Problem]:
+    """One :class:`Problem` (file and line) per template of ``pack`` that does not compile.
+
+    Parses every file in ``pack.templates`` in the environment it is rendered in (the same
+    sandbox, filters and escaping), without rendering it: no data is needed, nothing is run.
+    """
+    from jinja2 import TemplateSyntaxError
+
+    envs: dict[bool, Any] = {}
+    problems = []
+    for name in sorted(pack.templates):
+        html = _is_html(name)
+        if html not in envs:
+            envs[html] = _environment(pack, plugins, html)
+        file = template_file(pack, name)
+        try:
+            envs[html].compile(pack.templates[name], name, file)
+        except TemplateSyntaxError as exc:
+            problems.append(Problem(exc.filename or file, exc.message or str(exc), exc.lineno))
+        except Exception as exc:  # e.g. RecursionError: nested too deep; no traceback
+            problems.append(Problem(file, f"{type(exc).__name__}: {exc}"))
+    return problems
+
+
+def _is_html(name: str) -> bool:
+    return name.endswith((".html.j2", ".html", ".htm"))
+
+
+class _TooLong(Exception):  # noqa: N818 - internal: a document over MAX_OUTPUT characters
+    pass
+
+
+class _TooSlow(Exception):  # noqa: N818 - internal: raised by SIGALRM inside the template
+    pass
+
+
+def render_seconds() -> float:
+    """The time limit of one template: ``POP_RENDER_SECONDS``, else :data:`RENDER_SECONDS`."""
+    raw = os.environ.get(RENDER_SECONDS_ENV, "").strip()
+    if not raw:
+        return RENDER_SECONDS
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not seconds >= 0 or seconds == float("inf"):  # also NaN
+        raise UsageError(_("{name}={value!r} is not a number of seconds (0: no limit)").format(
+            name=RENDER_SECONDS_ENV, value=raw))
+    return seconds
+
+
+@contextmanager
+def _deadline(seconds: float) -> Iterator[float | None]:
+    """Raise :class:`_TooSlow` in the code running after ``seconds`` (SIGALRM, main thread).
+
+    Yields the monotonic deadline (None for no limit), so that callers can also check it where
+    no signal can be used. Restores the previous SIGALRM handler and timer afterwards.
+    """
+    if not seconds:
+        yield None
+        return
+    deadline = time.monotonic() + seconds
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        yield deadline
+        return
+
+    armed = [True]
+
+    def expired(signum: int, frame: Any) -> None:
+        if armed[0]:
+            raise _TooSlow
+
+    started = time.monotonic()
+    previous = signal.signal(signal.SIGALRM, expired)
+    # fire again every second should a template's code swallow the first one
+    outer = signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
+    try:
+        yield deadline
+    finally:
+        armed[0] = False  # a late alarm does nothing from here on
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        if outer[0] > 0:  # someone else's timer: what was left of it
+            left = max(outer[0] - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, outer[1])
+
+
+def _generate(template: Any, data: dict, deadline: float | None) -> str:
+    """The document, piece by piece: stop at :data:`MAX_OUTPUT` characters or the deadline."""
+    parts, size = [], 0
+    for part in template.generate(data):
+        size += len(part)
+        if size > MAX_OUTPUT:
+            raise _TooLong
+        if deadline is not None and time.monotonic() > deadline:
+            raise _TooSlow
+        parts.append(part)
+    return "".join(parts)
+
+
 def _render(env: Any, name: str, data: dict) -> str:
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
     file = template_file_of(env, name)
+    seconds = render_seconds()
     try:
-        return env.get_template(name).render(data)
+        with _deadline(seconds) as deadline:
+            return _generate(env.get_template(name), data, deadline)
+    except _TooLong:
+        raise ProblemsError([Problem(file, _(
+            "the document is too long (more than {n} characters); does a loop run too often?")
+            .format(n=MAX_OUTPUT))]) from None
+    except _TooSlow as exc:
+        where, line = _template_frame(exc, file)
+        raise ProblemsError([Problem(where, _(
+            "the template took too long (the limit is {seconds:g} s); does a loop run too "
+            "often? ({name} changes the limit)").format(seconds=seconds, name=RENDER_SECONDS_ENV),
+            line)]) from None
     except TemplateSyntaxError as exc:
         raise ProblemsError([Problem(exc.filename or file, exc.message or str(exc),
                                      exc.lineno)]) from None

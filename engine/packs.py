@@ -210,6 +210,10 @@ class PackLibrary:
             sources += parent_sources
         pack = Pack(resolved, templates, str(path.parent))
         found += _semantic_problems(pack, sources, self.plugins)
+        if not found:  # a template that does not compile would fail only when a plan is printed
+            from .outputs import template_problems
+
+            found += template_problems(pack, self.plugins)
         return (None if found else pack), found, sources
 
 

@@ -25,7 +25,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 
-PACK_ID = re.compile(r"[a-z][a-z0-9_-]*")
+PACK_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 ANSWERS = "voorbeeld-antwoorden.yaml"
 TEMPLATE = "plan.md.j2"
 EXTRA_QUESTION = "opleiding"
@@ -67,8 +67,12 @@ def new_pack(pack_id: str, where: Path, extends: Pack | None = None,
     written = []
     for rel, text in files.items():
         path = folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(_("cannot write {path}: {error}").format(
+                path=path, error=exc.strerror or exc)) from None
         written.append(path)
     return written
 

@@ -122,6 +122,10 @@ class Session:
         return self.store.asked(self.plan.id) | set(self.plan.answers)
 
     def override(self, rule_id: str, reason: str) -> None:
+        if rule_id not in {r["id"] for r in self.pack.rules if r["severity"] == "warning"}:
+            warnings = ", ".join(r["id"] for r in self.pack.rules if r["severity"] == "warning")
+            raise UsageError(_("{rule!r} is not a warning of this pack (warnings: {known})")
+                             .format(rule=rule_id, known=warnings or "-"))
         if not reason.strip():
             raise UsageError(_("an override needs a reason"))
         self._saved(self.store.record_override(self.plan, rule_id, reason.strip(), self.actor))

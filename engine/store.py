@@ -377,6 +377,8 @@ class SQLiteStore(Store):
     # --- people (GDPR: access and erasure) ----------------------------------------------------
     def plans_about(self, person: str) -> list[str]:
         name = person.strip()
+        if not name:
+            raise UsageError(_("give the name of a person"))
         rows = self.db.execute(
             "SELECT id FROM plans WHERE person=? COLLATE NOCASE "
             "UNION SELECT plan_id FROM people WHERE name=? COLLATE NOCASE "

@@ -96,3 +96,28 @@ def test_an_unusable_data_folder_or_store_is_one_line(tmp_path):
     result = pop_process("list", env={"POP_HOME": str(home)})
     assert result.returncode == 2 and "cannot use the plan store" in result.stderr
     no_traceback(result)
+
+
+def test_small_mistakes_get_a_clear_answer(tmp_path):
+    assert "give the name of a person" in pop_process("history", " ").stderr
+    assert "give the name of a person" in pop_process("forget", "", "--yes").stderr
+    created = pop_process("run", "--answers", str(EXAMPLES / "vdab-answers.yaml"), "--json")
+    plan_id = json.loads(created.stdout)["plan"]["id"]
+    refused = pop_process("advance", plan_id, "--override", "bestaat_niet=omdat")
+    assert refused.returncode == 2
+    assert "'bestaat_niet' is not a warning of this pack (warnings:" in refused.stderr
+    other = pop_process("run", "--pack", "vdab", "--answers", str(EXAMPLES / "vtoc-answers.yaml"))
+    assert other.returncode == 2
+    lines = other.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].endswith(": pack: this file is for pack 'vtoc', not 'vdab'")
+    neither = pop_process("prepare", "--role", "employee")
+    assert "give either a plan ID or --pack" in neither.stderr
+
+
+def test_a_template_that_does_not_compile_fails_validation(make_pack):
+    text = (MINI / "pack.yaml").read_text(encoding="utf-8")
+    folder = make_pack({"pack.yaml": text, "templates/plan.md.j2": "# {{ plan.id }\n{% for x %}\n"})
+    result = pop_process("packs", "validate", str(folder))
+    assert result.returncode == 2
+    assert "templates/plan.md.j2:1" in result.stderr
+    no_traceback(result)

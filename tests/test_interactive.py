@@ -87,7 +87,7 @@ def test_guided_session_with_rules_back_interrupt_and_resume(pop_env):
     answer(child, "Datum opvolging", "1 september 2026")        # the same question again
     answer(child, "Akkoord? *", "ja")
     child.expect_exact(f"The conversation is complete. Plan {plan_id} is now in "
-                       "follow_up.opvolging")
+                       "Na · Opvolging.")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -308,7 +308,8 @@ def test_output_file_is_private_and_never_overwritten_without_force(pop, plans, 
 def test_unknown_template_and_formats_that_need_a_plan(pop, plans):
     result = pop("export", plans["vdab"], "--template", "uitnodiging")
     assert result.exit_code == 2
-    assert "pack vdab has no template 'uitnodiging' (outputs: pop-sjabloon)" in result.stderr
+    assert ("pack vdab has no template 'uitnodiging' (documents: pop-sjabloon, pop/plan, "
+            "pop/guide, pop/invite)") in result.stderr
     assert pop("guide", "vdab", "--format", "json").exit_code == 2
     result = pop("guide", "vandenberg", "--template", "pop")
     assert result.exit_code == 2 and "document of a plan" in result.stderr

@@ -268,7 +268,7 @@ schema = {
     "properties": {
         "$schema": p("Schema", "The schema this file follows (for editors).", type="string"),
         "id": p("Id", "The pack's id, as used in `pop run --pack ID`.", type="string",
-                pattern="^[a-z][a-z0-9_-]*$"),
+                pattern="^[a-z][a-z0-9_-]*$", maxLength=64),
         "name": p("Name", "The pack's full name.", **{"$ref": "#/$defs/text"}),
         "version": p("Version", "The pack's version (e.g. 1.0.0).", type="string",
                      pattern="^[0-9]+(\\.[0-9]+)*([-+.][0-9A-Za-z.-]+)?$"),

@@ -303,6 +303,10 @@ def register(cli: click.Group) -> None:
 
         store = app.store
         rows = []
+        if not person.strip():
+            from engine.errors import UsageError
+
+            raise UsageError(_("give the name of a person"))
         for row in store.list_plans(person=person):
             plan = store.load_plan(row["id"])
             found = actions(plan)
@@ -332,20 +336,21 @@ def register(cli: click.Group) -> None:
     @click.argument("person")
     @click.option("-o", "--output", type=click.Path(dir_okay=False),
                   help=_("Write to this file (readable by you only) instead of stdout."))
+    @click.option("--force", is_flag=True, help=_("Overwrite the file if it exists."))
     @json_option
     @pass_app
-    def export_person(app: App, person: str, output: str | None, as_json: bool) -> None:
+    def export_person(app: App, person: str, output: str | None, force: bool,
+                      as_json: bool) -> None:
         import json
-        import os
+
+        from engine.files import write_private
 
         data = app.store.export_person(person)
         if not output:
             echo_json(data)
             return
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-        fd = os.open(output, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
+        write_private(Path(output), text, force)
         click.echo(_("Wrote {n} plans about {person} to {file}.").format(
             n=len(data["plans"]), person=person, file=output), err=as_json)
 

@@ -130,7 +130,8 @@ def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
     for role, name in plan.people.items():
         lines.append(f"  {pack.role_name(role)}: {name}")
     lines.append("  " + _("Date: {date}").format(date=format_date(plan.date, lang) or "-"))
-    lines.append("  " + _("State: {state}").format(state=plan.state))
+    lines.append("  " + _("State: {state}").format(
+        state=f"{pack.state_title(plan.state, lang)} ({plan.state})"))
     if plan.previous_id:
         lines.append("  " + _("Previous plan: {id}").format(id=plan.previous_id))
     current_step = None

@@ -69,7 +69,7 @@ def register_prepare(cli: click.Group) -> None:
         from .interview import Interview, ask, guarded
 
         if bool(plan_id) == bool(pack_ref):
-            raise UsageError(_("give a plan ID or --pack, not both"))
+            raise UsageError(_("give either a plan ID or --pack (to start a new plan)"))
         if plan_id:
             session = Session(app.store.load_plan(plan_id), app.store, app.plugins, "")
         else:
@@ -115,8 +115,9 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
     if not pack_ref:
         raise UsageError(_("name the pack with --pack or with 'pack:' in the answers file"))
     pack = app.library().load(str(pack_ref))
-    people, answers, date, overrides, problems = parse_answers_file(
-        path, data, positions, pack, )
+    people, answers, date, overrides, problems = parse_answers_file(path, data, positions, pack)
+    if data.get("pack") not in (None, pack.id):
+        raise ProblemsError(problems)  # another pack's file: the rest would only be noise
     subject = pack.subject_role
     if subject and not people.get(subject):
         problems.append(Problem(str(path), _("missing the name of the {role} ({id})").format(
@@ -182,7 +183,9 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
     if not guarded(Interview(session, previous).run, f"pop run --resume {session.plan.id}"):
         return
     click.secho(_("The conversation is complete. Plan {id} is now in {state}.").format(
-        id=session.plan.id, state=session.plan.state), bold=True)
+        id=session.plan.id, state=session.pack.state_title(session.plan.state)), bold=True)
+    click.echo(_("Next: both sign with pop sign {id} --role ROLE; see pop show {id}").format(
+        id=session.plan.id))
 
 
 def ask_people_or_stop(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
