@@ -121,3 +121,25 @@ def test_a_template_that_does_not_compile_fails_validation(make_pack):
     assert result.returncode == 2
     assert "templates/plan.md.j2:1" in result.stderr
     no_traceback(result)
+
+
+@pytest.mark.parametrize("body", [
+    "{{ 'x'.ljust(999999999) }}",
+    "{{ 'x' | center(999999999) }}",
+    "{{ '%999999999d' % 1 }}",
+    "{{ 'x' | indent(999999999, true) }}",
+])
+def test_templates_cannot_exhaust_memory(make_pack, tmp_path, body):
+    text = (MINI / "pack.yaml").read_text(encoding="utf-8").replace("id: mini", "id: geheugen")
+    folder = make_pack({"pack.yaml": text, "templates/plan.md.j2": "# Plan\n" + body + "\n"})
+    answers = tmp_path / "a.yaml"
+    answers.write_text("people: {employee: An}\nanswers: {wil_gesprek: ja, wens: x, niveau: 3,"
+                       " akkoord: ja, acties: [{soort: technisch, wat: Heftruck, meetbaar: attest,"
+                       " wanneer: 30-06-2026}]}\n")
+    created = pop_process("run", "--pack", str(folder), "--answers", str(answers), "--json")
+    assert created.returncode == 0, created.stderr
+    plan_id = json.loads(created.stdout)["plan"]["id"]
+    result = pop_process("export", plan_id)
+    assert result.returncode == 2
+    assert "plan.md.j2:2" in result.stderr and "too large" in result.stderr
+    no_traceback(result)
