@@ -6,14 +6,15 @@ from pathlib import Path
 
 import click
 
-from engine.i18n import _
+from engine.i18n import N_, _
 
 from .context import App, echo_json, json_option, pass_app
 
 PHASE_NAMES = {
-    "preparation": "Preparation", "conversation": "Conversation", "follow_up": "Follow-up",
-    "evaluation": "Evaluation",
+    "preparation": N_("Preparation"), "conversation": N_("Conversation"),
+    "follow_up": N_("Follow-up"), "evaluation": N_("Evaluation"),
 }
+SEVERITY_NAMES = {"error": N_("error"), "warning": N_("warning"), "hint": N_("hint")}
 
 
 def _phase_label(phase: str) -> str:
@@ -133,10 +134,12 @@ def describe(pack) -> str:  # noqa: ANN001 - engine.pack.Pack, imported lazily
                 for f in q.get("fields", []):
                     lines.append(f"           · {pack.text(f['text'])}  [{f['id']}]")
             for rule in pack.rules_at(step["id"]):
-                lines.append(f"       ! {rule['severity']}: {pack.text(rule['message'])}"
+                lines.append(f"       ! {_(SEVERITY_NAMES[rule['severity']])}: "
+                             f"{pack.text(rule['message'])}"
                              f"  [{rule['id']}]")
         for rule in pack.rules_at(phase):
-            lines.append(f"  ! {rule['severity']}: {pack.text(rule['message'])}  [{rule['id']}]")
+            lines.append(f"  ! {_(SEVERITY_NAMES[rule['severity']])}: "
+                         f"{pack.text(rule['message'])}  [{rule['id']}]")
     if pack.schedule:
         lines += ["", _("Schedule")]
         for item in pack.schedule:

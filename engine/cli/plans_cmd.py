@@ -21,7 +21,14 @@ def register(cli: click.Group) -> None:
     @pass_app
     def list_(app: App, state: str | None, pack: str | None, person: str | None, limit: int,
               show_all: bool, as_json: bool) -> None:
+        from engine.pack import CLOSED, PHASES
+
         store = app.store
+        if state and state.split(".")[0] not in (*PHASES, CLOSED):
+            from engine.errors import UsageError
+
+            raise UsageError(_("unknown state {state!r} (phases: {phases})").format(
+                state=state, phases=", ".join((*PHASES, CLOSED))))
         rows = store.list_plans(state=state, pack=pack, person=person,
                                 limit=None if show_all else limit)
         if as_json:
@@ -30,6 +37,8 @@ def register(cli: click.Group) -> None:
         if not rows:
             click.echo(_("No plans."))
             return
+        heads = (_("plan"), _("changed"), _("pack"), _("state"), _("person"))
+        click.echo(f"{heads[0]:<8}  {heads[1]:<10}  {heads[2]:<11} {heads[3]:<28} {heads[4]}")
         for row in rows:
             click.echo(f"{row['id']}  {row['updated'][:10]}  {row['pack']:<11} "
                        f"{row['state']:<28} {row['person']}")
