@@ -326,22 +326,27 @@ class Interview:
                 continue
             if raw.strip() == CLEAR:
                 if question.get("required"):
-                    click.secho(_("This question is required."), fg="red")
+                    click.secho("✗ " + _("This question is required."), fg="red")
                     continue
                 return None
             if not raw.strip():
                 if current not in (None, "", []):
                     return current
                 if question.get("required"):
-                    click.secho(_("This question is required."), fg="red")
+                    click.secho("✗ " + _("This question is required."), fg="red")
                     continue
                 return None
             if kind == "list":
                 raw = raw.replace(";", "\n")
             try:
-                return coerce(question, raw, self.pack)
+                value = coerce(question, raw, self.pack)
             except InvalidAnswer as exc:
                 click.secho(f"✗ {exc}", fg="red")
+                continue
+            if value in (None, "", []) and question.get("required"):
+                click.secho("✗ " + _("This question is required."), fg="red")  # e.g. only ";;;"
+                continue
+            return value
 
     def show(self, question: dict, value: Any) -> str:
         if value in (None, "", []):
