@@ -46,6 +46,25 @@ def _catalog(code: str) -> _gettext.NullTranslations:
     return _gettext.translation("pop", _LOCALE_DIR, languages=[code], fallback=True)
 
 
+def localize_click(code: str | None = None) -> None:
+    """click's own messages ("Usage:", "Missing option …") in the language in force.
+
+    click translates with the standard library's ``gettext`` under the names ``_`` and
+    ``ngettext`` in each of its modules; those are pointed at pop's ``click`` catalog.
+    """
+    import sys
+
+    code = code or current_language()
+    catalog = (_gettext.NullTranslations() if code == "en" else
+               _gettext.translation("click", _LOCALE_DIR, languages=[code], fallback=True))
+    for name, module in list(sys.modules.items()):
+        if name == "click" or name.startswith("click."):
+            if callable(getattr(module, "_", None)):
+                module._ = catalog.gettext
+            if callable(getattr(module, "ngettext", None)):
+                module.ngettext = catalog.ngettext
+
+
 def translator(lang: str):  # noqa: ANN201 - a gettext-like callable
     """``gettext`` for one language, whatever the process's language (documents follow
     their pack's language)."""

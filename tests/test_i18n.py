@@ -40,15 +40,24 @@ def test_every_message_has_a_dutch_translation():
                 assert message.id.count(field) == message.string.count(field), message.id
 
 
-def test_compiled_catalog_is_up_to_date():
+@pytest.mark.parametrize("domain", ["pop", "click"])
+def test_compiled_catalog_is_up_to_date(domain):
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with PO.open("rb") as f:
+    with (LOCALE / "nl" / "LC_MESSAGES" / f"{domain}.po").open("rb") as f:
         catalog = read_po(f)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    assert MO.read_bytes() == buffer.getvalue(), "run: pybabel compile -d engine/locale -D pop"
+    assert (LOCALE / "nl" / "LC_MESSAGES" / f"{domain}.mo").read_bytes() == buffer.getvalue(), \
+        f"run: pybabel compile -d engine/locale -D {domain}"
+
+
+def test_clicks_own_messages_follow_the_language():
+    dutch = pop_process("sign", env={"POP_LANG": "nl"})
+    assert dutch.returncode == 2 and "Fout: Ontbrekend argument 'ID'." in dutch.stderr
+    english = pop_process("--lang", "en", "sign")
+    assert "Error: Missing argument 'ID'." in english.stderr
 
 
 def test_dutch_by_default_english_on_request(make_pack):

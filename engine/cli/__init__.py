@@ -13,32 +13,15 @@ import click
 
 from engine import __version__
 from engine.errors import PopError, ProblemsError
-from engine.i18n import LANGUAGES, _, set_language
+from engine.i18n import LANGUAGES, _, localize_click, set_language
 
 from .context import App
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-class _TranslatedHelp:
-    """click's own ``--help`` text, in the user's language."""
-
-    def get_help_option(self, ctx: click.Context) -> click.Option | None:
-        option = super().get_help_option(ctx)  # type: ignore[misc]
-        if option is not None:
-            option.help = _("Show this message and exit.")
-        return option
-
-
-class PopCommand(_TranslatedHelp, click.Command):
-    pass
-
-
-class PopGroup(_TranslatedHelp, click.Group):
+class PopGroup(click.Group):
     """Turns a user's mistake (:class:`PopError`) into a message and an exit code."""
-
-    command_class = PopCommand
-    group_class = type
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -91,7 +74,7 @@ def build_cli() -> click.Group:
                   help=_("Where plans are stored. Also POP_HOME."))
     @click.pass_context
     def cli(ctx: click.Context, lang: str | None, data_dir: str | None) -> None:
-        set_language(lang)
+        localize_click(set_language(lang))
         ctx.obj = App(data_dir=data_dir)
 
     for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
@@ -107,6 +90,6 @@ def build_cli() -> click.Group:
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
-    set_language(_lang_from_argv(args))
+    localize_click(set_language(_lang_from_argv(args)))
     cli = build_cli()
     cli.main(args, prog_name="pop", standalone_mode=True)
