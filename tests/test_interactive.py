@@ -215,3 +215,27 @@ def test_example_answers_files_run_to_the_end(pop_env):
 
         state = json.loads(result.stdout)["plan"]["state"]
         assert not state.startswith(("preparation", "conversation")), (example, state)
+
+
+def test_back_inside_an_action_row_goes_back_one_field(pop_env, tmp_path):
+    answers = tmp_path / "start.yaml"
+    answers.write_text("pack: mini\npeople: {employee: An}\n"
+                       "answers: {wil_gesprek: ja, wens: Heftruck, niveau: 4}\n")
+    import json
+
+    started = pop_process("run", "--answers", str(answers), "--partial", "--json")
+    plan_id = json.loads(started.stdout)["plan"]["id"]
+    assert json.loads(started.stdout)["plan"]["state"] == "conversation.planning"
+    child = spawn("run", "--resume", plan_id)
+    answer(child, "Soort *", "2")
+    answer(child, "Wat ga je doen? *", "Heftruckopleiding")
+    answer(child, "Hoe meet je het?", "<")                        # back one field
+    answer(child, "Wat ga je doen? * [Heftruckopleiding]", "Heftruckattest halen")
+    answer(child, "Hoe meet je het?", "attest")
+    answer(child, "Tegen wanneer?", "30-06-2026")
+    child.expect_exact("Row 2")
+    child.sendintr()                                              # the finished row is kept
+    child.expect(pexpect.EOF)
+    stored = db_answers(pop_env, plan_id)
+    assert json.loads(stored["acties"]) == [{"soort": "technisch", "wat": "Heftruckattest halen",
+                                             "meetbaar": "attest", "wanneer": "30-06-2026"}]

@@ -419,17 +419,30 @@ class Interview:
                 return rows
 
     def ask_row(self, question: dict, n: int, row: dict) -> dict:
+        """One row, field by field; ``<`` goes back a field (at the first, out of the table)."""
         click.secho(_("Row {n}").format(n=n), bold=True)
+        fields = question["fields"]
         new: dict = {}
-        for i, field in enumerate(question["fields"]):
-            value = self.ask_value({**field, "required": field.get("required") and i > 0},
-                                   "  " + self.t(field["text"]) + (" *" if field.get("required")
-                                                                   else ""),
-                                   row.get(field["id"]), outer=False)
+        i = 0
+        while i < len(fields):
+            field = fields[i]
+            label = "  " + self.t(field["text"]) + (" *" if field.get("required") else "")
+            try:
+                value = self.ask_value({**field, "required": field.get("required") and i > 0},
+                                       label, new.get(field["id"], row.get(field["id"])),
+                                       outer=False)
+            except _Back:
+                if i == 0:
+                    raise
+                i -= 1
+                continue
             if i == 0 and value is None and not row:
                 return {}
             if value is not None:
                 new[field["id"]] = value
+            else:
+                new.pop(field["id"], None)
+            i += 1
         return new
 
     # --- after the conversation ----------------------------------------------------------------
