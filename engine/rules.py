@@ -135,6 +135,7 @@ def _finding(rule: dict, item: Any, message: str) -> Finding:
         text, severity = str(item), rule["severity"]
     if severity == "error" and rule["severity"] != "error":
         severity = rule["severity"]  # a check never makes a rule stricter than the pack says
+    text = text[:1].upper() + text[1:]  # a sentence of its own after the rule's message
     return Finding(rule["id"], severity, f"{message} {text}".strip() if message else text,
                    rule["at"])
 

@@ -44,8 +44,8 @@ def skip_all(child: pexpect.spawn, until: str, answers: dict[str, str] | None = 
 
 def test_each_role_answers_only_its_own_preparation_questions(pop_env):
     child = spawn("prepare", "--pack", "vandenberg", "--role", "manager")
-    for prompt, text in (("Name of the Medewerker *", "Sanne de Vries"),
-                         ("Name of the Leidinggevende", "Mark Jansen"),
+    for prompt, text in (("Name of the medewerker *", "Sanne de Vries"),
+                         ("Name of the leidinggevende", "Mark Jansen"),
                          ("Date of the conversation", "16-03-2026")):
         child.expect_exact(prompt)
         child.sendline(text)

@@ -40,6 +40,9 @@ def guarded(action: Any, resume: str) -> bool:
     except click.Abort:
         click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
                             "{command}").format(command=resume), err=True)
+        if not sys.stdin.isatty():
+            click.echo(_("(There is no terminal to ask in; scripts give the answers with "
+                         "--answers FILE.)"), err=True)
         sys.exit(130)
 
 
@@ -55,7 +58,9 @@ def legend() -> str:
 def ask(text: str, default: str = "") -> str:
     """One line from the person; ``?``, ``<`` and ``!`` are commands, not answers."""
     suffix = f" [{default}]" if default else ""
-    return click.prompt(text + suffix, default="", show_default=False, prompt_suffix=": ")
+    ends_in_mark = text.rstrip().endswith(("?", ":", "!"))  # no "?:" after a question
+    return click.prompt(text + suffix, default="", show_default=False,
+                        prompt_suffix=" " if ends_in_mark and not default else ": ")
 
 
 class Interview:
@@ -401,6 +406,7 @@ class Interview:
                 n = int(word.lstrip("-")) - 1
                 if word.startswith("-"):
                     rows.pop(n)
+                    self.session.answer(question["id"], list(rows))  # kept, like every change
                 else:
                     rows[n] = self.ask_row(question, n + 1, rows[n])
                     self.session.answer(question["id"], list(rows))

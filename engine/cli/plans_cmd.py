@@ -129,6 +129,22 @@ def _checkin_detail(data: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
+def readable(pack, question: dict, value, lang: str) -> str:  # noqa: ANN001
+    """An answer as a person reads it: choice labels, ja/nee, dates in words."""
+    from engine.dates import format_date
+
+    kind = question.get("type", "text")
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if kind in ("choice", "multichoice"):
+        labels = {str(v): label for v, label in pack.choices(question)}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(labels.get(str(v), str(v)) for v in values)
+    if kind == "date":
+        return format_date(value, lang) or str(value)
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
     from engine.dates import format_date
     from engine.i18n import current_language
@@ -159,10 +175,7 @@ def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
                          for f in ref.question["fields"] if f["id"] in row]
                 lines.append(f"    {n}. " + " · ".join(cells))
         else:
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else value
-            if isinstance(value, bool):
-                shown = _("yes") if value else _("no")
-            lines.append(f"  {text}: {shown}")
+            lines.append(f"  {text.rstrip(':')}: {readable(pack, ref.question, value, lang)}")
     if plan.overrides:
         lines += ["", _("Warnings overridden:")]
         lines += [f"  [{rule}] {o['reason']} ({o['actor']})" for rule, o in plan.overrides.items()]

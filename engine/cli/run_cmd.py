@@ -98,8 +98,14 @@ def register_prepare(cli: click.Group) -> None:
             click.echo(_("This pack has no preparation questions for {role}.").format(
                 role=pack.role_name(role)))
             return
-        click.echo(_("Preparation saved. The conversation continues with: pop run --resume {id}")
-                   .format(id=plan.id))
+        others = [r for r in pack.roles if r != role and any(
+            pack.answered_by(q["id"]) == r for s in pack.steps("preparation")
+            for q in s.get("questions", []))]
+        click.echo(_("Preparation saved."))
+        for other in others:
+            click.echo(_("{role} prepares with: pop prepare {id} --role {other}").format(
+                role=pack.role_name(other), id=plan.id, other=other))
+        click.echo(_("The conversation continues with: pop run --resume {id}").format(id=plan.id))
 
 
 def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, actor: str,
@@ -107,6 +113,7 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
     from engine.answers import parse_answers_file, read_answers_file
     from engine.errors import Problem, ProblemsError, UsageError
     from engine.lifecycle import Blocked
+    from engine.rules import condition_refs
     from engine.session import Session, dry_run
     from engine.yamlfile import position
 
@@ -131,8 +138,11 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
         for finding in [*blocked.errors, *blocked.needs_override]:
             kind = _("warning (override it under 'overrides' with a reason)") \
                 if finding.severity == "warning" else _("error")
+            rule = next(r for r in pack.rules if r["id"] == finding.rule)
+            refs = condition_refs(rule.get("check")) | condition_refs(rule.get("when"))
+            at = next((("answers", q) for q in answers if q in refs), ("answers",))
             problems.append(Problem(str(path), f"{kind}: {finding.message}",
-                                    *position(positions, ("answers",)), f"rules.{finding.rule}"))
+                                    *position(positions, at), f"rules.{finding.rule}"))
     if problems and not partial:
         raise ProblemsError(problems)
     session = Session.start(pack, app.store, app.plugins, people, date or Date.today().isoformat(),
@@ -204,7 +214,8 @@ def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
     for role in pack.roles:
         required = role == pack.subject_role
         while True:
-            raw = ask(_("Name of the {role}").format(role=pack.role_name(role))
+            title = pack.role_name(role)
+            raw = ask(_("Name of the {role}").format(role=title[:1].lower() + title[1:])
                       + (" *" if required else ""))
             try:
                 name = clean_name(raw)
