@@ -182,3 +182,16 @@ def test_vtoc_form_has_the_five_columns_and_needs_both_signatures(pop_env):
     pop_process("sign", plan_id, "--role", "employee")
     assert pop_process("verify", plan_id).returncode == 0
     assert pop_process("checkin", plan_id, "--status", "1=bezig").returncode == 0
+
+
+def test_printed_plan_keeps_the_preparation_private_and_names_the_signer(pop_env):
+    data = example("vandenberg")
+    plan_id = json.loads(pop_process("run", "--answers", str(EXAMPLES / "vandenberg-answers.yaml"),
+                                     "--json").stdout)["plan"]["id"]
+    pop_process("sign", plan_id, "--role", "manager", "--name", "A. Bakker")
+    html = pop_process("export", plan_id, "--format", "html").stdout
+    private = data["answers"]["mw_buiten_werk"]
+    assert private not in html                          # the preparation stays with the person
+    assert data["answers"]["gespreksdoel"].split()[0] in html
+    assert "A. Bakker" in html
+    assert "follow_up.opvolging" not in html.split("<body", 1)[1]
