@@ -395,3 +395,39 @@ def test_due_periods(within, until):
 
     assert parse_within(within, date(2026, 4, 15)).isoformat() == until
     assert parse_within("1m", date(2026, 1, 31)).isoformat() == "2026-02-28"
+
+
+def test_interactive_checkin_with_help_and_back(pop_env):
+    import pexpect
+
+    plan_id = start()
+    sign_both(plan_id)
+    command = pop_command()
+    child = pexpect.spawn(command[0], [*command[1:], "checkin", plan_id], env=dict(os.environ),
+                          cwd=str(TESTS), encoding="utf-8", timeout=20, dimensions=(50, 250))
+    child.expect_exact("Status (")
+    child.sendline("?")
+    child.expect_exact("goes back to the previous action")
+    child.expect_exact("Status (")
+    child.sendline("2")                                   # action 1: in progress …
+    child.expect_exact("Note (Enter: none)")
+    child.sendline("eerste versie")
+    child.expect_exact("Status (")
+    child.sendline("<")                                   # … back to action 1
+    child.expect_exact("Status (")
+    child.sendline("3")                                   # done, after all
+    child.expect_exact("Note (Enter: none)")
+    child.sendline("")
+    for _action in (2, 3):
+        child.expect_exact("Status (")
+        child.sendline("")
+    for prompt, text in (("Wanneer vond het opvolgingsgesprek plaats?", "20-04-2026"),
+                         ("Choose numbers", "1"), ("uitgeprobeerd?", "Stiptheid lukt."),
+                         ("hindernissen", "")):
+        child.expect_exact(prompt)
+        child.sendline(text)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    checkins = ok_json("show", plan_id)["checkins"]
+    assert [(e["action"], e["status"]) for e in checkins[0]["actions"]] == [(1, "done")]

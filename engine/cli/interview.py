@@ -467,15 +467,26 @@ class Interview:
         from engine.followup import STATUSES, parse_status, status_label
 
         choices = " · ".join(f"{i} {status_label(c)}" for i, c in enumerate(STATUSES, 1))
-        entries = []
-        for action in actions:
+        entries: dict[int, dict] = {}
+        index = 0
+        while index < len(actions):
+            action = actions[index]
             click.secho(f"{action['n']}. {shorten(action['label'], 90)}", bold=True)
             click.echo("   " + self.outcome(action))
             while True:
                 raw = ask(_("Status ({choices}; Enter: no news)").format(choices=choices))
-                if raw.strip() == PAUSE:
+                word = raw.strip()
+                if word == PAUSE:
                     raise Paused()
-                if not raw.strip():
+                if word == "?":
+                    click.echo(_("Give each action its status now, with a note if you like; "
+                                 "'adjusted' lets you change the action, with a reason. "
+                                 "< goes back to the previous action, ! stops without "
+                                 "recording the check-in."))
+                    continue
+                if word == BACK:
+                    break
+                if not word:
                     status = None
                     break
                 try:
@@ -483,7 +494,13 @@ class Interview:
                     break
                 except UsageError as exc:
                     click.secho(f"✗ {exc}", fg="red")
+            if word == BACK:
+                index = max(index - 1, 0)
+                entries.pop(actions[index]["n"], None)
+                continue
+            index += 1
             if status is None:
+                entries.pop(action["n"], None)
                 continue
             entry: dict = {"action": action["n"], "status": status}
             note = ask(_("Note (Enter: none)"))
@@ -493,8 +510,8 @@ class Interview:
                 change = self.ask_change(action)
                 if change:
                     entry["change"], entry["reason"] = change
-            entries.append(entry)
-        return entries
+            entries[action["n"]] = entry
+        return [entries[n] for n in sorted(entries)]
 
     def ask_change(self, action: dict) -> tuple[dict, str] | None:
         """Fields of an action to change, and the reason (required) for changing them."""
