@@ -25,6 +25,13 @@ class Paused(Exception):
     """The person asked to stop for now (everything is already stored)."""
 
 
+def hint_without_terminal() -> None:
+    """When input ran out because there is no terminal, say what scripts do instead."""
+    if not sys.stdin.isatty():
+        click.echo(_("(There is no terminal to ask in; scripts give the answers with "
+                     "--answers FILE.)"), err=True)
+
+
 def guarded(action: Any, resume: str) -> bool:
     """Run part of an interview; on ``!`` or Ctrl-C say how to go on. False when paused.
 
@@ -40,9 +47,7 @@ def guarded(action: Any, resume: str) -> bool:
     except click.Abort:
         click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
                             "{command}").format(command=resume), err=True)
-        if not sys.stdin.isatty():
-            click.echo(_("(There is no terminal to ask in; scripts give the answers with "
-                         "--answers FILE.)"), err=True)
+        hint_without_terminal()
         sys.exit(130)
 
 

@@ -203,10 +203,10 @@ def ask_people_or_stop(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
     try:
         return ask_people(pack, ask)
     except click.Abort:
+        from .interview import hint_without_terminal
+
         click.echo("\n" + _("Stopped before anything was stored."), err=True)
-        if not sys.stdin.isatty():
-            click.echo(_("(There is no terminal to ask in; scripts give the answers with "
-                         "--answers FILE.)"), err=True)
+        hint_without_terminal()
         sys.exit(130)
 
 
