@@ -29,12 +29,12 @@ from .plugins import Plugins
 from .rules import Finding, evaluate, missing_required
 
 
-class _DotState(NestedState):
+class DotState(NestedState):
     separator = "."  # phase names contain "_" (follow_up), the default separator
 
 
 class _Machine(HierarchicalMachine):
-    state_cls = _DotState
+    state_cls = DotState
 
 
 @dataclass

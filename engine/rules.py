@@ -18,9 +18,6 @@ from .pack import LIST_TYPES, Pack
 if TYPE_CHECKING:  # pragma: no cover
     from .plugins import Plugins
 
-SEVERITIES = ("error", "warning", "hint")
-
-
 @dataclass(frozen=True)
 class Finding:
     """One rule that does not hold (or a hint that applies), as shown to the user."""

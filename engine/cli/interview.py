@@ -315,9 +315,9 @@ class Interview:
         if question.get("type") == "records":
             return self.ask_records(question)
         current = self.session.plan.answers.get(question["id"], question.get("default"))
-        return self.ask_value(question, self.label(question), current, outer=True)
+        return self.ask_value(question, self.label(question), current)
 
-    def ask_value(self, question: dict, label: str, current: Any, outer: bool) -> Any:
+    def ask_value(self, question: dict, label: str, current: Any) -> Any:
         kind = question.get("type", "text")
         choices = self.pack.choices(question) if kind in ("choice", "multichoice") else []
         if choices:
@@ -440,8 +440,7 @@ class Interview:
             label = "  " + self.t(field["text"]) + (" *" if field.get("required") else "")
             try:
                 value = self.ask_value({**field, "required": field.get("required") and i > 0},
-                                       label, new.get(field["id"], row.get(field["id"])),
-                                       outer=False)
+                                       label, new.get(field["id"], row.get(field["id"])))
             except _Back:
                 if i == 0:
                     raise
@@ -536,7 +535,7 @@ class Interview:
             try:
                 change[field["id"]] = self.ask_value(
                     {**field, "required": False}, "     " + self.t(field["text"]),
-                    change.get(field["id"], action["values"].get(field["id"])), outer=False)
+                    change.get(field["id"], action["values"].get(field["id"])))
             except _Back:
                 continue
         if not change:
