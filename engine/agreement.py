@@ -1,10 +1,12 @@
 """Akkoord: who signed which content, and whether the plan is agreed.
 
 A signature records a role, a name, when, and the SHA-256 digest of the agreed content: the
-pack (id, version), the people, the date and the answers given before the follow-up (the
-preparation and the conversation, actions included), as canonical JSON. A plan is *agreed* when
-every role the pack marks ``signs: true`` has signed the current digest. A signature whose digest
-is no longer the current one is *stale*: the content changed after it was signed.
+pack (id, version), the people (by their ids in the register, so that correcting a name or
+forgetting a colleague does not undo an akkoord), the date and the answers given before the
+follow-up (the preparation and the conversation, actions included), as canonical JSON. A plan
+is *agreed* when every role the pack marks ``signs: true`` has signed the current digest. A
+signature whose digest is no longer the current one is *stale*: the content changed after it
+was signed.
 
 Follow-up and evaluation answers are not part of the agreed content: recording a check-in does
 not undo the akkoord, changing an action does.
@@ -25,7 +27,8 @@ AGREED_PHASES = ("preparation", "conversation")
 def content(plan: Plan) -> dict[str, Any]:
     """What the signatures cover."""
     agreed = {qid for qid, ref in plan.pack.questions.items() if ref.phase in AGREED_PHASES}
-    return {"pack": plan.pack_id, "version": plan.pack_version, "people": dict(plan.people),
+    return {"pack": plan.pack_id, "version": plan.pack_version,
+            "people": {role: plan.person_ids.get(role) for role in plan.people},
             "date": plan.date,
             "answers": {q: v for q, v in plan.answers.items() if q in agreed}}
 

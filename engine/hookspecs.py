@@ -196,3 +196,27 @@ def pop_plan_agreed(plan: Any, digest: str) -> None:
             document, _format = engine.outputs.render(plan.pack, "json", plan)
             urllib.request.urlopen(HR_URL, data=document.encode(), timeout=10)
     """
+
+
+# ---------------------------------------------------------------------------------------------
+# People
+# ---------------------------------------------------------------------------------------------
+
+
+@hookspec
+def pop_person_forgotten(person_id: str) -> None:
+    """Called after ``pop forget`` erased a person from the store.
+
+    ``person_id`` is the id the person had in the register (``pop people list``). A plugin
+    that keeps anything about people outside the store (copies sent or queued, caches, logs)
+    erases it here: the person's name is gone from the store by now, so keep the id (or the
+    plan ids, which ``person_plans`` gave before) with whatever you keep. Raising here is
+    reported with the plugin's name; the erasure in the store stands.
+
+    Example (``examples/plugins/pop-webhook`` erases its outbox entries this way)::
+
+        @hookimpl
+        def pop_person_forgotten(person_id):
+            for path in OUTBOX.glob(f"*{person_id}*.json"):
+                path.unlink()
+    """

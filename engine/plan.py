@@ -49,6 +49,10 @@ class Plan:
     cursor: str | None = None
     signatures: list[dict] = field(default_factory=list)
     checkins: list[dict] = field(default_factory=list)
+    #: role → the id of the person in it (:mod:`engine.people`); ``people`` holds their names
+    person_ids: dict[str, str | None] = field(default_factory=dict)
+    #: moves by one with every change; a write based on an older version is refused
+    version: int = 0
 
     @property
     def pack_id(self) -> str:
@@ -61,10 +65,22 @@ class Plan:
     @property
     def person(self) -> str:
         """The name of the person the plan is about."""
+        role = self.subject
+        return self.people[role] if role else ""
+
+    @property
+    def subject(self) -> str | None:
+        """The role the plan is about."""
         role = self.pack.subject_role
         if role and role in self.people:
-            return self.people[role]
-        return next(iter(self.people.values()), "")
+            return role
+        return next(iter(self.people), None)
+
+    @property
+    def person_id(self) -> str | None:
+        """The id of the person the plan is about."""
+        role = self.subject
+        return self.person_ids.get(role) if role else None
 
     @property
     def phase(self) -> str:
@@ -80,7 +96,8 @@ class Plan:
 
     def summary(self) -> dict:
         return {"id": self.id, "pack": self.pack_id, "pack_version": self.pack_version,
-                "person": self.person, "people": self.people, "state": self.state,
+                "person": self.person, "person_id": self.person_id, "people": self.people,
+                "person_ids": self.person_ids, "state": self.state, "version": self.version,
                 "date": self.date, "created": self.created, "updated": self.updated,
                 "previous": self.previous_id}
 

@@ -8,11 +8,14 @@ each guarded by the lifecycle (:meth:`engine.lifecycle.Lifecycle.require`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import agreement
-from .errors import UsageError
+from .errors import PopError, UsageError
 from .i18n import _
 from .lifecycle import (  # noqa: F401 - Blocked, NotAllowed are re-exported
     Blocked,
@@ -21,20 +24,79 @@ from .lifecycle import (  # noqa: F401 - Blocked, NotAllowed are re-exported
     lifecycle_for,
 )
 from .pack import Pack
+from .people import PersonRef
 from .plan import Plan, new_plan_id, phase_of
 from .plugins import Plugins
 from .rules import Finding, applies, check_rule, condition_refs, evaluate, is_empty
 from .store import Store
 
 
+class PlanChanged(PopError):
+    """Someone else changed the plan since this session last saw it, in a way that leaves
+    what this session was about to write out of date. Nothing was written; ``plan`` is the
+    plan as it stands now, ``changes`` the events in between."""
+
+    exit_code = 3
+
+    def __init__(self, plan: Plan, changes: list[dict], source_state: str):
+        self.plan, self.changes = plan, changes
+        super().__init__(describe_changes(changes, plan, source_state))
+
+
+def describe_changes(changes: list[dict], plan: Plan, source_state: str | None = None) -> str:
+    """One line: who changed what meanwhile, and where that leaves the plan."""
+    said: dict[str, list[str]] = {}
+    questions: dict[str, list[str]] = {}
+    for event in changes:
+        actor, kind, data = event["actor"], event["kind"], event["data"]
+        what = said.setdefault(actor, [])
+        if kind in ("answer", "answer_removed", "skipped"):
+            if data["question"] not in questions.setdefault(actor, []):
+                questions[actor].append(data["question"])
+            text = "answers"
+        else:
+            text = {"state": _("moved the plan on"), "signed": _("signed"),
+                    "checkin": _("recorded a check-in"),
+                    "override": _("overridden a warning ({rule})").format(
+                        rule=data.get("rule"))}.get(kind, kind)
+        if text not in what:
+            what.append(text)
+    parts = []
+    for actor, what in said.items():
+        texts = [_("answered {questions}").format(questions=", ".join(
+            plan.pack.text(plan.pack.questions[q].question["text"])[:40]
+            if q in plan.pack.questions else q for q in questions[actor]))
+            if w == "answers" else w for w in what]
+        parts.append(_("{actor} has meanwhile {what}").format(
+            actor=actor, what=_(" and ").join(texts)))
+    line = "; ".join(parts) or _("the plan changed meanwhile")
+    if source_state is not None and plan.state != source_state:
+        line += "; " + _("the plan is now in {state}").format(
+            state=plan.pack.state_title(plan.state))
+    return line
+
+
 @dataclass
 class Session:
+    """Working on one plan as one person.
+
+    ``live``: a long-lived session (an interview) that has shown the plan to someone; a write
+    finding the plan changed in a way that concerns it raises :class:`PlanChanged` instead of
+    writing. A one-shot command (``live=False``) re-reads and re-checks inside the write.
+    """
+
     plan: Plan
     store: Store
     plugins: Plugins
     actor: str = "pop"
     #: the phases whose steps this session asks (``pop run``: the conversation and before it)
     agenda_phases: tuple[str, ...] = ("preparation", "conversation")
+    live: bool = False
+    #: changes by others merged into this session's view since :meth:`take_news` last ran
+    news: list[dict] = field(default_factory=list)
+    #: people added to the register when this session's plan was created
+    created_people: list[dict] = field(default_factory=list)
+    _pending: list | None = field(default=None, init=False, repr=False)
 
     @property
     def pack(self) -> Pack:
@@ -45,24 +107,93 @@ class Session:
         return lifecycle_for(self.pack, self.plugins)
 
     @classmethod
-    def start(cls, pack: Pack, store: Store, plugins: Plugins, people: dict[str, str],
+    def start(cls, pack: Pack, store: Store, plugins: Plugins,
+              people: dict[str, PersonRef | str],
               date: str | None, actor: str = "pop", previous_id: str | None = None,
               answers: dict | None = None) -> Session:
-        """Create and store a new plan at the first state of the pack's lifecycle."""
+        """Create and store a new plan at the first state of the pack's lifecycle.
+
+        ``people``: role → a person of the register (``id``) or a new one (name only, added
+        to the register in the same transaction); a plain string is looked up as an id, an
+        employee number or a name (a new person when nobody fits).
+        """
+        from .people import ref_for
+
         for role in people:
             if role not in pack.roles:
                 raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
                     role=role, roles=", ".join(pack.roles)))
+        people = {r: p if isinstance(p, PersonRef) else ref_for(store, p)
+                  for r, p in people.items()}
         first = lifecycle_for(pack, plugins).sequence[0]
-        plan = Plan(new_plan_id(), pack, first, dict(people), date, dict(answers or {}),
-                    previous_id=previous_id)
-        store.create_plan(plan, actor)
-        session = cls(plan, store, plugins, actor)
+        plan = Plan(new_plan_id(), pack, first, {r: p.name for r, p in people.items()}, date,
+                    dict(answers or {}), previous_id=previous_id,
+                    person_ids={r: p.id for r, p in people.items()})
+        created = store.create_plan(plan, actor)
+        session = cls(plan, store, plugins, actor, created_people=created)
         session._saved({"kind": "created", "data": {"pack": pack.id}})
         return session
 
     def _saved(self, event: dict) -> None:
         self.plugins.notify("pop_plan_saved", plan=self.plan, change=event)
+
+    @contextmanager
+    def writing(self, question: str | None = None) -> Iterator[Plan]:
+        """One change: take the write lock, re-read the plan if it moved, yield it.
+
+        Everything checked inside the block is checked against the plan as it stands under
+        the lock, so two people can never both pass a guard that only one may pass. A live
+        session raises :class:`PlanChanged` (nothing written) when the plan left the state it
+        showed, or someone else answered ``question`` meanwhile. Plugins hear of the changes
+        after the commit. Nested blocks share the outer one's transaction.
+        """
+        if self._pending is not None:
+            yield self.plan
+            return
+        pending: list[tuple[str, dict]] = []
+        self._pending = pending
+        try:
+            with self.store.transaction():
+                seen = self.plan
+                if self.store.plan_version(seen.id) != seen.version:
+                    fresh = self.store.load_plan(seen.id)
+                    changes = self.store.events_since(seen.id, seen.version)
+                    if self.live and (fresh.state != seen.state or question in {
+                            e["data"].get("question") for e in changes}):
+                        raise PlanChanged(fresh, changes, seen.state)
+                    self.news += changes
+                    self.plan = fresh
+                yield self.plan
+        except PlanChanged as changed:
+            self.plan = changed.plan
+            raise
+        except BaseException:
+            self._reload_quietly()
+            raise
+        finally:
+            self._pending = None
+        for hook, kwargs in pending:
+            self.plugins.notify(hook, plan=self.plan, **kwargs)
+
+    def _reload_quietly(self) -> None:
+        """After a rolled-back change the plan in memory may be ahead of the store."""
+        with contextlib.suppress(Exception):  # the original error is the one to report
+            self.plan = self.store.load_plan(self.plan.id)
+
+    def _record(self, event: dict, hook: str = "pop_plan_saved", **kwargs: Any) -> dict:
+        """Tell plugins of a change once it is committed."""
+        assert self._pending is not None, "a change outside Session.writing"
+        self._pending.append((hook, {"change": event, **kwargs} if hook == "pop_plan_saved"
+                              else kwargs))
+        return event
+
+    def take_news(self) -> str | None:
+        """One line on what others changed meanwhile (merged, not conflicting), once."""
+        if not self.news:
+            return None
+        line = describe_changes(self.news, self.plan)
+        self.news = []
+        return line
 
     # --- where the conversation stands ---------------------------------------------------------
     @property
@@ -107,15 +238,17 @@ class Session:
         if is_empty(value):
             self.clear(question_id)
         else:
-            self._saved(self.store.record_answer(self.plan, question_id, value, self.actor))
+            with self.writing(question_id) as plan:
+                self._record(self.store.record_answer(plan, question_id, value, self.actor))
         return self.concerning(question_id)
 
     def clear(self, question_id: str) -> None:
         """Remove an answer; an unanswered question is recorded as skipped (asked, not lost)."""
-        if question_id in self.plan.answers:
-            self._saved(self.store.remove_answer(self.plan, question_id, self.actor))
-        else:
-            self._saved(self.store.record_skip(self.plan, question_id, self.actor))
+        with self.writing(question_id) as plan:
+            if question_id in plan.answers:
+                self._record(self.store.remove_answer(plan, question_id, self.actor))
+            else:
+                self._record(self.store.record_skip(plan, question_id, self.actor))
 
     def asked(self) -> set[str]:
         """Questions already put to someone (answered, cleared or skipped)."""
@@ -128,27 +261,27 @@ class Session:
                              .format(rule=rule_id, known=warnings or "-"))
         if not reason.strip():
             raise UsageError(_("an override needs a reason"))
-        self._saved(self.store.record_override(self.plan, rule_id, reason.strip(), self.actor))
+        with self.writing() as plan:
+            self._record(self.store.record_override(plan, rule_id, reason.strip(), self.actor))
 
     def set_cursor(self, question_id: str | None) -> None:
         self.store.set_cursor(self.plan, question_id)
 
     def _move(self, trigger: str) -> str:
-        source = self.plan.state
-        with self.lifecycle.attached(self.plan):
-            if not self.plan.trigger(trigger):
-                raise UsageError(_("cannot go {direction} from {state}").format(
-                    direction=trigger, state=source))
-        event = self.store.record_state(self.plan, source, self.plan.state, self.actor)
-        self._saved(event)
-        self.plugins.notify("pop_after_transition", plan=self.plan, source=source,
-                            dest=self.plan.state)
+        with self.writing() as plan:
+            source = plan.state
+            if trigger == "next" and self.lifecycle.next_state(source) is None:
+                raise UsageError(_("the plan is closed"))
+            with self.lifecycle.attached(plan):
+                if not plan.trigger(trigger):
+                    raise UsageError(_("cannot go {direction} from {state}").format(
+                        direction=trigger, state=source))
+            self._record(self.store.record_state(plan, source, plan.state, self.actor))
+            self._record({}, "pop_after_transition", source=source, dest=plan.state)
         return self.plan.state
 
     def next(self) -> str:
         """Move to the next state; raises :class:`Blocked` with every reason when not allowed."""
-        if self.lifecycle.next_state(self.plan.state) is None:
-            raise UsageError(_("the plan is closed"))
         return self._move("next")
 
     def back(self) -> str:
@@ -176,25 +309,42 @@ class Session:
 
         Calls ``pop_plan_agreed`` once, when this signature makes the plan agreed.
         """
-        plan, pack = self.plan, self.pack
-        self.lifecycle.require(plan, "sign")
+        pack = self.pack
         signing = pack.signing_roles
         if role not in signing:
             raise UsageError(_("role {role!r} does not sign plans of pack {pack} (roles that "
                                "sign: {roles})").format(role=role, pack=pack.id,
                                                         roles=", ".join(signing) or "-"))
-        name = (name or plan.people.get(role) or "").strip()
-        if not name:
-            raise UsageError(_("give the name of the person who signs: --name NAME"))
-        before = agreement.status(plan)
-        digest = before["digest"]
-        if role in before["signed"]:
-            raise UsageError(_("{role} ({id}) already signed this content").format(
-                role=pack.role_name(role), id=role))
-        self._saved(self.store.record_signature(plan, role, name, digest, self.actor))
-        if not before["agreed"] and agreement.is_agreed(plan):
-            self.plugins.notify("pop_plan_agreed", plan=plan, digest=digest)
-        return plan.signatures[-1]
+        with self.writing() as plan:
+            self.lifecycle.require(plan, "sign")
+            signer = self._signer(plan, role, name)
+            before = agreement.status(plan)
+            digest = before["digest"]
+            if role in before["signed"]:
+                raise UsageError(_("{role} ({id}) already signed this content").format(
+                    role=pack.role_name(role), id=role))
+            self._record(self.store.record_signature(plan, role, signer.name, signer.id,
+                                                     digest, self.actor))
+            if not before["agreed"] and agreement.is_agreed(plan):
+                self._record({}, "pop_plan_agreed", digest=digest)
+        return self.plan.signatures[-1]
+
+    def _signer(self, plan: Plan, role: str, name: str | None) -> PersonRef:
+        """Who signs: the person in the role, or the one ``name`` stands for in the register
+        (an unknown name is signed as given)."""
+        from .people import AmbiguousPerson, clean_ref
+
+        if not (name or "").strip():
+            if not plan.people.get(role):
+                raise UsageError(_("give the name of the person who signs: --name NAME"))
+            return PersonRef(plan.people[role], plan.person_ids.get(role))
+        text = clean_ref(name)
+        found = self.store.find_people(text)
+        mine = [p for p in found if p["id"] == plan.person_ids.get(role)]
+        if len(found) > 1 and not mine:
+            raise AmbiguousPerson(text, found)
+        person = (mine or found or [None])[0]
+        return PersonRef(person["name"], person["id"]) if person else PersonRef(text)
 
     def checkin(self, entries: list[dict], answers: dict[str, Any] | None = None,
                 date: str | None = None) -> dict:
@@ -206,27 +356,30 @@ class Session:
         from .dates import parse_date
         from .followup import prepare_checkin
 
-        self.lifecycle.require(self.plan, "checkin")
         day = parse_date(date) if date else today()
         if day is None:
             raise UsageError(_("not a date; write e.g. 31-03-2026, 31 maart 2026 or 2026-03-31"))
-        record, changed = prepare_checkin(self.plan, entries, answers or {}, day.isoformat(),
-                                          self.plugins)
-        self._saved(self.store.record_checkin(self.plan, record, changed, self.actor))
+        with self.writing() as plan:  # the actions as they stand now: only the named ones move
+            self.lifecycle.require(plan, "checkin")
+            record, changed = prepare_checkin(plan, entries, answers or {}, day.isoformat(),
+                                              self.plugins)
+            self._record(self.store.record_checkin(plan, record, changed, self.actor))
         return self.plan.checkins[-1]
 
     def start_evaluation(self) -> str:
         """From the follow-up into the evaluation (guarded); stays put when already there."""
-        self.lifecycle.require(self.plan, "evaluate")
-        while self.plan.phase != "evaluation":
-            self.next()
+        with self.writing() as plan:
+            self.lifecycle.require(plan, "evaluate")
+            while self.plan.phase != "evaluation":
+                self.next()
         return self.plan.state
 
     def close(self) -> str:
         """Through the rest of the last phase to ``closed``; every move guarded."""
-        self.lifecycle.require(self.plan, "close")
-        while not self.plan.closed:
-            self.next()
+        with self.writing() as plan:
+            self.lifecycle.require(plan, "close")
+            while not self.plan.closed:
+                self.next()
         return self.plan.state
 
     def next_cycle(self, pack: Pack | None = None, date: str | None = None) -> Session:
@@ -234,17 +387,18 @@ class Session:
 
         ``pack``: the pack to use (the current version from the library); default: this plan's.
         """
-        plan = self.plan
-        self.lifecycle.require(plan, "next")
-        successor = self.store.successor(plan.id)
-        if successor:
-            raise NotAllowed("pop next", plan.id, plan.state, [_(
-                "the next cycle was already started: plan {id} (pop run --resume {id})").format(
-                id=successor)])
-        pack = pack or plan.pack
-        people = {r: n for r, n in plan.people.items() if r in pack.roles}
-        return Session.start(pack, self.store, self.plugins, people, date, self.actor,
-                             previous_id=plan.id)
+        with self.writing() as plan:  # one successor, however many ask at once
+            self.lifecycle.require(plan, "next")
+            successor = self.store.successor(plan.id)
+            if successor:
+                raise NotAllowed("pop next", plan.id, plan.state, [_(
+                    "the next cycle was already started: plan {id} (pop run --resume {id})")
+                    .format(id=successor)])
+            pack = pack or plan.pack
+            people = {r: PersonRef(n, plan.person_ids.get(r)) for r, n in plan.people.items()
+                      if r in pack.roles}
+            return Session.start(pack, self.store, self.plugins, people, date, self.actor,
+                                 previous_id=plan.id)
 
 
 def dry_run(pack: Pack, plugins: Plugins, answers: dict, overrides: dict,

@@ -99,8 +99,9 @@ def test_an_unusable_data_folder_or_store_is_one_line(tmp_path):
 
 
 def test_small_mistakes_get_a_clear_answer(tmp_path):
-    assert "give the name of a person" in pop_process("history", " ").stderr
-    assert "give the name of a person" in pop_process("forget", "", "--yes").stderr
+    assert "give a person: an id, an employee number or a name" in pop_process(
+        "history", " ").stderr
+    assert "give a person" in pop_process("forget", "", "--yes").stderr
     created = pop_process("run", "--answers", str(EXAMPLES / "vdab-answers.yaml"), "--json")
     plan_id = json.loads(created.stdout)["plan"]["id"]
     refused = pop_process("advance", plan_id, "--override", "bestaat_niet=omdat")

@@ -36,6 +36,12 @@ class PopGroup(click.Group):
         except Exception as exc:
             if type(exc).__module__ != "sqlite3":  # a bug: let it show
                 raise
+            if "locked" in str(exc) or "busy" in str(exc):
+                from engine.store import busy_message
+
+                click.echo(_("pop: {message}").format(message=busy_message(
+                    ctx.obj.store.path if ctx.obj else "")), err=True)
+                ctx.exit(4)
             # the store became unreadable mid-command (a damaged file, a full disk)
             click.echo(_("pop: the plan store cannot be read or written: {error}").format(
                 error=exc), err=True)
@@ -58,6 +64,7 @@ def build_cli() -> click.Group:
         cycle_cmd,
         export_cmd,
         packs_cmd,
+        people_cmd,
         plans_cmd,
         plugins_cmd,
         run_cmd,
@@ -78,7 +85,7 @@ def build_cli() -> click.Group:
         ctx.obj = App(data_dir=data_dir)
 
     for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
-                   export_cmd):
+                   people_cmd, export_cmd):
         module.register(cli)
     from engine.plugins import get_plugins, third_party_plugins
 

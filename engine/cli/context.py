@@ -39,6 +39,13 @@ class App:
         return self._store
 
 
+    def person(self, ref: str) -> dict:
+        """The one person of the register ``ref`` names (id, employee number or name)."""
+        from engine.people import resolve
+
+        return resolve(self.store, ref)
+
+
 pass_app = click.make_pass_decorator(App)
 
 

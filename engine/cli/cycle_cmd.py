@@ -139,10 +139,18 @@ def register(cli: click.Group) -> None:
             entries = _entries_from_options(statuses, notes, changes, reasons)
             given = _pairs(answers, "--set")
         else:
+            session.live = True  # what was shown must still hold when it is written
             entries, given = _ask_checkin(session)
             if entries is None:
                 return
-        record = session.checkin(entries, given, date)
+        from engine.session import PlanChanged
+
+        try:
+            record = session.checkin(entries, given, date)
+        except PlanChanged as changed:
+            click.secho(f"↻ {changed}", fg="yellow", bold=True, err=True)
+            click.echo(_("The check-in is not recorded."), err=True)
+            raise SystemExit(changed.exit_code) from None
         _report_checkin(session, record, as_json)
 
     @cli.command(help=_("What is due across all plans (conversations to prepare, check-ins, "
@@ -164,7 +172,8 @@ def register(cli: click.Group) -> None:
         day = clock_today(today)
         until = parse_within(within, day)
         store = app.store
-        plans = (store.load_plan(row["id"]) for row in store.list_plans(person=person)
+        person_id = app.person(person)["id"] if person else None
+        plans = (store.load_plan(row["id"]) for row in store.list_plans(person=person_id)
                  if row["state"] != "closed")
         items = due_items(plans, day, until)
         if as_json:
@@ -303,11 +312,8 @@ def register(cli: click.Group) -> None:
 
         store = app.store
         rows = []
-        if not person.strip():
-            from engine.errors import UsageError
-
-            raise UsageError(_("give the name of a person"))
-        for row in store.list_plans(person=person):
+        who = app.person(person)
+        for row in store.list_plans(person=who["id"]):
             plan = store.load_plan(row["id"])
             found = actions(plan)
             rows.append({**plan.summary(), "agreed": agreement.status(plan)["agreed"],
@@ -318,7 +324,7 @@ def register(cli: click.Group) -> None:
             echo_json(rows)
             return
         if not rows:
-            click.echo(_("No plans about {person}.").format(person=person))
+            click.echo(_("No plans about {person}.").format(person=who["name"]))
             return
         for r in rows:
             signed = _("agreed") if r["agreed"] else _("not agreed")
@@ -345,45 +351,86 @@ def register(cli: click.Group) -> None:
 
         from engine.files import write_private
 
-        data = app.store.export_person(person)
+        who = app.person(person)
+        data = app.store.export_person(who["id"])
         if not output:
             echo_json(data)
             return
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
         write_private(Path(output), text, force)
         click.echo(_("Wrote {n} plans about {person} to {file}.").format(
-            n=len(data["plans"]), person=person, file=output), err=as_json)
+            n=len(data["plans"]), person=who["name"], file=output), err=as_json)
 
-    @cli.command(help=_("Erase everything stored about one person: every plan about them or "
-                        "with them in it, its answers, events, signatures and check-ins "
-                        "(the GDPR's right to erasure). Asks first, unless --yes."))
-    @click.argument("person")
+    @cli.command(help=_("Erase one person (an id, an employee number or a name): their record "
+                        "and their own plans with every answer, event, signature and check-in "
+                        "(the GDPR's right to erasure). In other people's plans their name is "
+                        "replaced by a marker; those plans stay. Asks first, unless --yes."))
+    @click.argument("person", required=False)
     @click.option("--yes", is_flag=True, help=_("Do not ask for confirmation."))
+    @click.option("--finish", is_flag=True,
+                  help=_("Only compact the store and empty its write-ahead log (after a forget "
+                         "that another process kept from finishing)."))
     @json_option
     @pass_app
-    def forget(app: App, person: str, yes: bool, as_json: bool) -> None:
+    def forget(app: App, person: str | None, yes: bool, finish: bool, as_json: bool) -> None:
+        from engine.errors import UsageError
+        from engine.people import REDACTED, describe
+
         store = app.store
-        ids = store.plans_about(person)
-        if not ids:
+        if finish or not person:
+            if not finish:
+                raise UsageError(_("give a person: an id, an employee number or a name"))
+            result = store.compact()
             if as_json:
-                echo_json({"person": person, "plans": [], "rows": 0})
+                echo_json(result)
             else:
-                click.echo(_("Nothing is stored about {person}.").format(person=person))
+                _report_compact(store, result)
+            if not result["complete"]:
+                raise SystemExit(4)
             return
+        who = app.person(person)
+        found = store.person_plans(who["id"])
         if not yes:
-            click.echo(_("This erases {n} plans for good:").format(n=len(ids)), err=as_json)
-            for row in store.list_plans(limit=None):
-                if row["id"] in ids:
+            rows = {r["id"]: r for r in store.list_plans(limit=None)
+                    if r["id"] in set(found["own"]) | set(found["appears"])}
+            click.echo(_("This erases {person} from the register, with {n} plans about them, "
+                         "for good:").format(person=describe(who), n=len(found["own"])),
+                       err=as_json)
+            for plan_id in found["own"]:
+                row = rows[plan_id]
+                click.echo(f"  {row['id']}  {row['pack']}  {row['state']}", err=as_json)
+            if found["appears"]:
+                click.echo(_("In {n} plans of other people, the name is replaced by {marker}; "
+                             "those plans stay:").format(n=len(found["appears"]),
+                                                        marker=REDACTED), err=as_json)
+                for plan_id in found["appears"]:
+                    row = rows[plan_id]
                     click.echo(f"  {row['id']}  {row['pack']}  {row['state']}  {row['person']}",
                                err=as_json)
-            click.confirm(_("Erase everything about {person}?").format(person=person),
-                          abort=True, err=as_json)
-        result = store.forget_person(person)
+            click.confirm(_("Erase {person}?").format(person=who["name"]), abort=True,
+                          err=as_json)
+        result = store.forget_person(who["id"])
+        app.plugins.notify("pop_person_forgotten", person_id=who["id"])
         if as_json:
             echo_json(result)
-            return
-        click.echo(_("Erased {n} plans about {person}.").format(n=len(result["plans"]),
-                                                               person=person))
+        else:
+            click.echo(_("Erased {person}: {n} plans about them; the name is replaced in {m} "
+                         "other plans.").format(person=who["name"], n=len(result["plans"]),
+                                                m=len(result["redacted"])))
+            _report_compact(store, result)
+        if not result["complete"]:
+            raise SystemExit(4)
+
+
+def _report_compact(store: Any, result: dict) -> None:
+    if result["complete"]:
+        click.echo(_("Nothing of it remains in the store's files (compacted, write-ahead log "
+                     "emptied)."))
+        return
+    click.secho(_("Not finished: another pop process still has the store open, so {wal} may "
+                  "still hold erased data ({n} bytes). Close the other pop sessions, then run: "
+                  "pop forget --finish").format(wal=f"{store.path}-wal", n=result["wal_bytes"]),
+                fg="yellow", err=True)
 
 
 # --- helpers: options and files into the core's shapes, results into lines ------------------------

@@ -16,7 +16,7 @@ from engine.dates import format_date
 from engine.i18n import _, current_language
 from engine.lifecycle import Blocked
 from engine.rules import Finding
-from engine.session import Session
+from engine.session import PlanChanged, Session
 
 BACK, PAUSE, CLEAR = "<", "!", "-"
 
@@ -87,34 +87,59 @@ class Interview:
         once its questions are complete instead of moving out of the agenda.
         """
         click.echo(legend())
-        shown_step = None
+        self.shown_step: str | None = None
         while self.session.in_agenda:
-            if shown_step != self.session.plan.state:
-                self.show_step()
-                shown_step = self.session.plan.state
             try:
-                self.ask_step()
-            except _Back:
-                if self.session.can_go_back():
-                    self.session.back()
-                    questions = self.session.questions()
-                    if questions:
-                        self.revisit.add(questions[-1]["id"])
-                        self.session.set_cursor(questions[-1]["id"])
-                else:
-                    click.echo(_("This is the first step of this phase."))
-                continue
-            if hold_at_end and self.session.at_agenda_end():
-                blocked = self.session.lifecycle.check_step(self.session.plan,
-                                                            self.session.plan.state)
-                if blocked is None:
+                if self.run_step(hold_at_end):
                     return
-                self.resolve(blocked)
-                continue
-            try:
-                self.session.next()
-            except Blocked as blocked:
-                self.resolve(blocked)
+            except PlanChanged as changed:
+                self.tell_changed(changed)
+
+    def run_step(self, hold_at_end: bool) -> bool:
+        """Ask the current step and move on; True when the agenda is done (``hold_at_end``)."""
+        if self.shown_step != self.session.plan.state:
+            self.show_step()
+            self.shown_step = self.session.plan.state
+        try:
+            self.ask_step()
+        except _Back:
+            if self.session.can_go_back():
+                self.session.back()
+                questions = self.session.questions()
+                if questions:
+                    self.revisit.add(questions[-1]["id"])
+                    self.session.set_cursor(questions[-1]["id"])
+            else:
+                click.echo(_("This is the first step of this phase."))
+            return False
+        if hold_at_end and self.session.at_agenda_end():
+            blocked = self.session.lifecycle.check_step(self.session.plan,
+                                                        self.session.plan.state)
+            if blocked is None:
+                return True
+            self.resolve(blocked)
+            return False
+        try:
+            self.session.next()
+        except Blocked as blocked:
+            self.resolve(blocked)
+        self.tell_news()
+        return False
+
+    def tell_changed(self, changed: PlanChanged) -> None:
+        """Someone else changed the plan under us: say so in one line, then go on from where
+        it now stands (the answer just typed was not written; it is asked again)."""
+        click.secho(f"↻ {changed}", fg="yellow", bold=True)
+        if self.session.in_agenda and self.session.plan.state != self.shown_step:
+            self.shown_step = None
+        cursor = self.session.plan.cursor
+        if cursor:
+            self.revisit.add(cursor)
+
+    def tell_news(self) -> None:
+        line = self.session.take_news()
+        if line:
+            click.secho(f"↻ {line}", fg="yellow")
 
     def prepare(self, role: str) -> int:
         """Ask one role its preparation questions, all steps, without moving the plan.
@@ -144,7 +169,16 @@ class Interview:
                 except _Back:
                     index = max(index - 1, 0)
                     continue
-                self.session.answer(question["id"], value)
+                try:
+                    self.session.answer(question["id"], value)
+                except PlanChanged as changed:
+                    click.secho(f"↻ {changed}", fg="yellow", bold=True)
+                    if self.session.plan.phase != "preparation":
+                        click.echo(_("The preparation is over; your last answer was not "
+                                     "saved."))
+                        return asked
+                    continue  # asked again, with what the other person answered
+                self.tell_news()
                 asked += 1
                 index += 1
         return asked
@@ -230,6 +264,7 @@ class Interview:
                 continue
             self.revisit.discard(qid)
             findings = self.session.answer(qid, value)
+            self.tell_news()
             if not self.handle_findings(findings):
                 self.revisit.add(qid)
                 continue

@@ -29,6 +29,7 @@ def register(cli: click.Group) -> None:
 
             raise UsageError(_("unknown state {state!r} (phases: {phases})").format(
                 state=state, phases=", ".join((*PHASES, CLOSED))))
+        person = app.person(person)["id"] if person else None
         rows = store.list_plans(state=state, pack=pack, person=person,
                                 limit=None if show_all else limit)
         if as_json:

@@ -74,11 +74,11 @@ def register_prepare(cli: click.Group) -> None:
             session = Session(app.store.load_plan(plan_id), app.store, app.plugins, "")
         else:
             pack = app.library().load(pack_ref)
-            people, date = ask_people_or_stop(pack, ask)
+            people, date = ask_people_or_stop(pack, ask, app.store)
             session = Session.start(pack, app.store, app.plugins, people, date,
                                     actor or default_actor())
-            click.echo(_("Plan {id} created. Everything you answer is saved at once.")
-                       .format(id=session.plan.id))
+            plan_created(session)
+        session.live = True
         plan, pack = session.plan, session.pack
         if role not in pack.roles:
             raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
@@ -123,6 +123,7 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
         raise UsageError(_("name the pack with --pack or with 'pack:' in the answers file"))
     pack = app.library().load(str(pack_ref))
     people, answers, date, overrides, problems = parse_answers_file(path, data, positions, pack)
+    chosen = people_refs(app.store, people, path, positions, problems)
     if data.get("pack") not in (None, pack.id):
         raise ProblemsError(problems)  # another pack's file: the rest would only be noise
     subject = pack.subject_role
@@ -145,7 +146,7 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
                                     *position(positions, at), f"rules.{finding.rule}"))
     if problems and not partial:
         raise ProblemsError(problems)
-    session = Session.start(pack, app.store, app.plugins, people, date or Date.today().isoformat(),
+    session = Session.start(pack, app.store, app.plugins, chosen, date or Date.today().isoformat(),
                             actor, answers=answers)
     for rule, reason in overrides.items():
         session.override(rule, reason)
@@ -153,10 +154,12 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
         session.finish(AGENDA_PHASES)
     plan = session.plan
     if as_json:
-        echo_json({"plan": plan.summary(), "problems": [p.as_dict() for p in problems]})
+        echo_json({"plan": plan.summary(), "problems": [p.as_dict() for p in problems],
+                   "people_added": session.created_people})
         return
     for problem in problems:
         click.echo(str(problem), err=True)
+    tell_created_people(session)
     click.echo(_("Plan {id} for {person} ({pack}): {state}.").format(
         id=plan.id, person=plan.person, pack=pack.id, state=pack.state_title(plan.state)))
     click.echo(_("See it with: pop show {id}").format(id=plan.id))
@@ -177,7 +180,7 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
             sys.exit(130)
     if resume_id:
         plan = store.load_plan(resume_id)
-        session = Session(plan, store, app.plugins, actor)
+        session = Session(plan, store, app.plugins, actor, live=True)
         if not session.in_agenda:
             raise UsageError(_("plan {id} is past the conversation ({state}); see pop show")
                              .format(id=plan.id, state=plan.state))
@@ -185,10 +188,10 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
     else:
         pack = app.library().load(pack_ref)
         click.secho(f"{pack.name} ({pack.id} {pack.version})", bold=True)
-        people, date = ask_people_or_stop(pack, ask)
+        people, date = ask_people_or_stop(pack, ask, store)
         session = Session.start(pack, store, app.plugins, people, date, actor)
-        click.echo(_("Plan {id} created. Everything you answer is saved at once.").format(
-            id=session.plan.id))
+        session.live = True
+        plan_created(session)
     previous = store.load_plan(session.plan.previous_id) if session.plan.previous_id else None
     if not guarded(Interview(session, previous).run, f"pop run --resume {session.plan.id}"):
         return
@@ -198,10 +201,40 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
         id=session.plan.id))
 
 
-def ask_people_or_stop(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
+def plan_created(session) -> None:  # noqa: ANN001 - engine.session.Session
+    tell_created_people(session)
+    click.echo(_("Plan {id} created. Everything you answer is saved at once.").format(
+        id=session.plan.id))
+
+
+def tell_created_people(session) -> None:  # noqa: ANN001 - engine.session.Session
+    from engine.people import describe
+
+    for person in session.created_people:
+        click.echo(_("New in the people register: {person}").format(person=describe(person)))
+
+
+def people_refs(store, people: dict[str, str], path: Path, positions, problems: list) -> dict:  # noqa: ANN001
+    """The answers file's people as the register knows them; a name that fits two people is a
+    problem at its line, an unknown one a new person."""
+    from engine.errors import Problem, UsageError
+    from engine.people import ref_for
+    from engine.yamlfile import position
+
+    refs = {}
+    for role, ref in people.items():
+        try:
+            refs[role] = ref_for(store, ref)
+        except UsageError as exc:
+            problems.append(Problem(str(path), str(exc).replace("\n", ";"),
+                                    *position(positions, ("people", role)), f"people.{role}"))
+    return refs
+
+
+def ask_people_or_stop(pack, ask, store) -> tuple[dict, str]:  # noqa: ANN001
     """The people and the date of a new plan; Ctrl-C here stores nothing and exits 130."""
     try:
-        return ask_people(pack, ask)
+        return ask_people(pack, ask, store)
     except click.Abort:
         from .interview import hint_without_terminal
 
@@ -210,7 +243,8 @@ def ask_people_or_stop(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
         sys.exit(130)
 
 
-def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
+def ask_people(pack, ask, store) -> tuple[dict, str]:  # noqa: ANN001
+    """Each role's person, offered from the register as the name is typed, and the date."""
     from engine.answers import InvalidAnswer, clean_name, coerce
 
     people = {}
@@ -229,10 +263,12 @@ def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
                 click.echo(_("Type the name of a person here; the commands (? < ! -) work "
                              "at the questions."))
                 continue
-            if name or not required:
+            if not name and not required:
                 break
-        if name:
-            people[role] = name
+            chosen = choose_person(store, name, ask) if name else None
+            if chosen is not None:
+                people[role] = chosen
+                break
     today = Date.today()
     while True:
         raw = ask(_("Date of the conversation"), today.strftime("%d-%m-%Y"))
@@ -240,6 +276,39 @@ def ask_people(pack, ask) -> tuple[dict[str, str], str]:  # noqa: ANN001
             return people, coerce({"type": "date"}, raw or today.isoformat(), pack)
         except InvalidAnswer as exc:
             click.secho(f"✗ {exc}", fg="red")
+
+
+def choose_person(store, text: str, ask):  # noqa: ANN001, ANN201 - Store, PersonRef | None
+    """The person ``text`` names: the one match, a choice among several (or suggestions), or a
+    new person. None: type the name again."""
+    from engine.people import PersonRef, describe, nfc
+
+    text = nfc(text)
+    found = store.find_people(text)
+    if len(found) == 1:
+        click.echo("  → " + describe(found[0]))
+        return PersonRef(found[0]["name"], found[0]["id"])
+    candidates = found or store.search_people(text)
+    if not candidates:
+        click.echo("  → " + _("new in the people register: {name}").format(name=text))
+        return PersonRef(text)
+    click.echo(_("{n} people are called {name}:").format(n=len(found), name=text) if found
+               else _("In the people register:"))
+    for i, person in enumerate(candidates, start=1):
+        click.echo(f"  {i}. {describe(person)}")
+    click.echo("  0. " + _("a new person: {name}").format(name=text))
+    while True:
+        raw = ask(_("Which one (number; < types the name again)") if found else
+                  _("Which one (number; Enter or 0: a new person; < types the name again)"))
+        word = raw.strip()
+        if word == "<":
+            return None
+        if word == "0" or (not word and not found):
+            click.echo("  → " + _("new in the people register: {name}").format(name=text))
+            return PersonRef(text)
+        if word.isdigit() and 1 <= int(word) <= len(candidates):
+            person = candidates[int(word) - 1]
+            return PersonRef(person["name"], person["id"])
 
 
 def choose_unfinished(app: App) -> str:
