@@ -40,6 +40,7 @@ def record_answers(home: Path, count: int) -> list[float]:
 def fill_store(home: Path, plans: int) -> None:
     """Insert plans in bulk through SQL (the same tables the store writes)."""
     from engine.packs import PackLibrary
+    from engine.people import name_key, new_person_id
     from engine.plan import Plan, new_plan_id
     from engine.plugins import get_plugins
     from engine.store import open_store
@@ -48,14 +49,19 @@ def fill_store(home: Path, plans: int) -> None:
     store = open_store(home)
     template = Plan("x", pack, "follow_up.uitvoering", {"employee": "X"}, "2026-03-02")
     store.create_plan(template, "bench")
-    rows = []
+    rows, people = [], []
+    at = "2026-03-02T10:00:00+00:00"
     for i in range(plans - 1):
+        person_id = new_person_id()
+        people.append((person_id, f"Medewerker {i}", name_key(f"Medewerker {i}"), at, at))
         rows.append((new_plan_id(), pack.id, pack.version, pack.digest, "follow_up.uitvoering",
-                     f"Medewerker {i}", "2026-03-02", "2026-03-02T10:00:00+00:00",
-                     f"2026-03-02T10:{i % 60:02d}:00+00:00", None, None))
+                     person_id, "2026-03-02", at, f"2026-03-02T10:{i % 60:02d}:00+00:00", None,
+                     None))
     store.db.execute("BEGIN")
+    store.db.executemany("INSERT INTO people (id, name, name_key, created, updated) "
+                         "VALUES (?,?,?,?,?)", people)
     store.db.executemany("INSERT OR IGNORE INTO plans (id, pack_id, pack_version, digest, state, "
-                         "person, date, created, updated, previous_id, cursor) "
+                         "person_id, date, created, updated, previous_id, cursor) "
                          "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
     store.db.execute("COMMIT")
     store.close()

@@ -106,8 +106,9 @@ def ok(python: Path, *args: str, env: dict) -> subprocess.CompletedProcess:
 def test_installed_plugin_adds_its_check_format_command_and_webhook(venv, env, server):
     receiver, url = server
     listing = {p["name"]: p for p in json.loads(ok(venv, "plugins", "--json", env=env).stdout)}
-    assert listing["webhook"]["hooks"] == ["pop_plan_agreed", "pop_register_checks",
-                                           "pop_register_commands", "pop_register_formats"]
+    assert listing["webhook"]["hooks"] == ["pop_person_forgotten", "pop_plan_agreed",
+                                           "pop_register_checks", "pop_register_commands",
+                                           "pop_register_formats"]
     assert "error" not in listing["webhook"]
 
     plan_id = json.loads(ok(venv, "run", "--answers", str(VDAB), "--json", env=env).stdout)[
@@ -196,3 +197,18 @@ def test_a_failing_webhook_keeps_the_plan_and_the_signature(venv, env, server):
     assert "1 sent, 0 left" in sent.stdout and not kept.exists()
     assert receiver.received[-1]["body"]["plan"]["id"] == plan_id
     assert "Nothing to send" in ok(venv, "webhook", "resend", env=env).stdout
+
+
+def test_forgetting_a_person_erases_their_outbox_entries(venv, env, server):
+    receiver, _url = server
+    receiver.status = 503
+    plan_id = json.loads(ok(venv, "run", "--answers", str(VDAB), "--json", env=env).stdout)[
+        "plan"]["id"]
+    ok(venv, "sign", plan_id, "--role", "employee", env=env)
+    ok(venv, "sign", plan_id, "--role", "manager", env=env)
+    outbox = Path(env["POP_HOME"]) / "webhook-outbox"
+    [kept] = outbox.glob("*.json")
+    (outbox / "someone-else.json").write_text('{"person_ids": ["pzzzzzzzzz"]}')
+    ok(venv, "forget", "Dries Verbeeck", "--yes", env=env)
+    assert not kept.exists()                          # the plan about him is gone from the outbox
+    assert (outbox / "someone-else.json").exists()    # and nothing else

@@ -39,8 +39,9 @@ class PopGroup(click.Group):
             if "locked" in str(exc) or "busy" in str(exc):
                 from engine.store import busy_message
 
+                opened = getattr(ctx.obj, "_store", None)
                 click.echo(_("pop: {message}").format(message=busy_message(
-                    ctx.obj.store.path if ctx.obj else "")), err=True)
+                    opened.path if opened else "")), err=True)
                 ctx.exit(4)
             # the store became unreadable mid-command (a damaged file, a full disk)
             click.echo(_("pop: the plan store cannot be read or written: {error}").format(

@@ -214,6 +214,7 @@ def register(cli: click.Group) -> None:
 
             from .interview import Interview, guarded
 
+            session.live = True
             session.start_evaluation()
             interview = Interview(session)
             interview.show_actions(actions(session.plan))

@@ -105,6 +105,8 @@ def register(cli: click.Group) -> None:
         for e in events:
             data = e["data"]
             detail = {
+                "created": lambda d: f"{d['pack']} {d['version']}: " + ", ".join(
+                    str(n) for n in (d.get("people") or {}).values()),
                 "answer": lambda d: f"{d['question']} = {d['value']!r}",
                 "answer_removed": lambda d: d["question"],
                 "state": lambda d: f"{d['from']} → {d['to']}",
@@ -154,7 +156,8 @@ def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
     lines = [_("Plan {id} — {pack} {version}").format(id=plan.id, pack=pack.id,
                                                      version=pack.version)]
     for role, name in plan.people.items():
-        lines.append(f"  {pack.role_name(role)}: {name}")
+        pid = plan.person_ids.get(role)
+        lines.append(f"  {pack.role_name(role)}: {name}" + (f" ({pid})" if pid else ""))
     lines.append("  " + _("Date: {date}").format(date=format_date(plan.date, lang) or "-"))
     lines.append("  " + _("State: {state}").format(
         state=f"{pack.state_title(plan.state, lang)} ({plan.state})"))

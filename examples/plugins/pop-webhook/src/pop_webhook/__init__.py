@@ -9,7 +9,9 @@ It shows each kind of hook an HR integration needs:
 - ``pop_plan_agreed``: when both have signed, the plan's JSON (``pop export --format json``)
   is posted to ``POP_WEBHOOK_URL``. It never stops pop: on failure the document is kept in an
   outbox folder and the error is reported with the plugin's name;
-- a command, ``pop webhook resend``, that posts what is in the outbox.
+- a command, ``pop webhook resend``, that posts what is in the outbox;
+- ``pop_person_forgotten``: when ``pop forget`` erases a person, the outbox entries about
+  plans they are in are erased too (each entry keeps the plan's person ids for this).
 
 Settings (environment): ``POP_WEBHOOK_URL`` (http or https; nothing is sent without it),
 ``POP_WEBHOOK_TOKEN`` (sent as ``Authorization: Bearer …``), ``POP_WEBHOOK_TIMEOUT``
@@ -141,7 +143,8 @@ def payload(plan: Any, digest: str) -> dict:
     from engine.outputs import render
 
     document, _format = render(plan.pack, "json", plan)
-    return {"event": "plan_agreed", "digest": digest, "plan": json.loads(document)}
+    return {"event": "plan_agreed", "digest": digest, "plan": json.loads(document),
+            "person_ids": sorted(p for p in plan.person_ids.values() if p)}
 
 
 def post(url: str, body: dict) -> int:
@@ -185,6 +188,19 @@ def pop_plan_agreed(plan, digest):  # noqa: ANN001, ANN201
         kept = keep(body)
         raise WebhookError(f"could not post plan {plan.id} to {url} ({exc}); kept in {kept}, "
                            f"send it later with: pop webhook resend") from None
+
+
+@hookimpl
+def pop_person_forgotten(person_id):  # noqa: ANN001, ANN201
+    """Nothing kept here may outlive the person's erasure in the store."""
+    folder = outbox()
+    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+        try:
+            kept = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if person_id in kept.get("person_ids", []):
+            path.unlink()
 
 
 # --- a command --------------------------------------------------------------------------------
