@@ -158,8 +158,9 @@ class Session:
                 if self.store.plan_version(seen.id) != seen.version:
                     fresh = self.store.load_plan(seen.id)
                     changes = self.store.events_since(seen.id, seen.version)
-                    if self.live and (fresh.state != seen.state or question in {
-                            e["data"].get("question") for e in changes}):
+                    answered = {e["data"].get("question") for e in changes}
+                    if self.live and (fresh.state != seen.state or (
+                            question is not None and question in answered)):
                         raise PlanChanged(fresh, changes, seen.state)
                     self.news += changes
                     self.plan = fresh

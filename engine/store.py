@@ -10,7 +10,9 @@ crash or a power cut loses nothing that was answered. The file is readable by it
 
 Erasing a person (:meth:`Store.forget_person`) deletes their record and their own plans from
 every table, puts :data:`engine.people.REDACTED` where their name stood in other people's
-plans, then compacts the file and empties the write-ahead log, so nothing stays behind.
+plans (signatures of the content as it was are carried over to the redacted content, and a
+``redacted`` event says so), then compacts the file and empties the write-ahead log, so nothing
+stays behind.
 """
 
 from __future__ import annotations
@@ -671,7 +673,15 @@ class SQLiteStore(Store):
                 self.db.execute(f"UPDATE plans SET previous_id=NULL WHERE previous_id IN "
                                 f"({marks})", own)
             for plan_id in others:
+                before = agreement.content_digest(self.load_plan(plan_id))
                 rows += self._redact_plan(plan_id, redact)
+                plan = self.load_plan(plan_id)
+                after = agreement.content_digest(plan)
+                # the akkoord stands: only an erasure the law requires changed the content
+                self.db.execute("UPDATE signatures SET digest=? WHERE plan_id=? AND digest=?",
+                                (after, plan_id, before))
+                self._event(plan, "pop", "redacted", {"digest_before": before,
+                                                      "digest_after": after})
             self.db.execute("UPDATE people SET leader_id=NULL WHERE leader_id=?", (person_id,))
             rows += self.db.execute("DELETE FROM people WHERE id=?", (person_id,)).rowcount
             self.db.execute("DELETE FROM snapshots WHERE digest NOT IN "
