@@ -64,16 +64,21 @@ def describe_changes(changes: list[dict], plan: Plan, source_state: str | None =
     parts = []
     for actor, what in said.items():
         texts = [_("answered {questions}").format(questions=", ".join(
-            plan.pack.text(plan.pack.questions[q].question["text"])[:40]
+            _short(plan.pack.text(plan.pack.questions[q].question["text"]))
             if q in plan.pack.questions else q for q in questions[actor]))
             if w == "answers" else w for w in what]
-        parts.append(_("{actor} has meanwhile {what}").format(
-            actor=actor, what=_(" and ").join(texts)))
+        listed = ", ".join(texts[:-1]) + _(" and ") + texts[-1] if len(texts) > 1 else texts[0]
+        parts.append(_("{actor} has meanwhile {what}").format(actor=actor, what=listed))
     line = "; ".join(parts) or _("the plan changed meanwhile")
     if source_state is not None and plan.state != source_state:
         line += "; " + _("the plan is now in {state}").format(
             state=plan.pack.state_title(plan.state))
     return line
+
+
+def _short(text: str, width: int = 40) -> str:
+    text = " ".join(text.split())
+    return f"‘{text}’" if len(text) <= width else f"‘{text[: width - 1].rstrip()}…’"
 
 
 @dataclass

@@ -75,6 +75,8 @@ class Interview:
         self.previous = previous
         self.revisit: set[str] = set()
         self.lang = current_language()
+        #: someone else moved the plan out of this interview's phases meanwhile
+        self.overtaken = False
 
     def t(self, value: Any) -> str:
         return self.pack.text(value, self.lang)
@@ -130,7 +132,9 @@ class Interview:
         """Someone else changed the plan under us: say so in one line, then go on from where
         it now stands (the answer just typed was not written; it is asked again)."""
         click.secho(f"↻ {changed}", fg="yellow", bold=True)
-        if self.session.in_agenda and self.session.plan.state != self.shown_step:
+        if not self.session.in_agenda:
+            self.overtaken = True
+        elif self.session.plan.state != self.shown_step:
             self.shown_step = None
         cursor = self.session.plan.cursor
         if cursor:

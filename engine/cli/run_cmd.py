@@ -193,7 +193,12 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
         session.live = True
         plan_created(session)
     previous = store.load_plan(session.plan.previous_id) if session.plan.previous_id else None
-    if not guarded(Interview(session, previous).run, f"pop run --resume {session.plan.id}"):
+    interview = Interview(session, previous)
+    if not guarded(interview.run, f"pop run --resume {session.plan.id}"):
+        return
+    if interview.overtaken:
+        click.echo(_("Plan {id} is now in {state}; see pop show {id}").format(
+            id=session.plan.id, state=session.pack.state_title(session.plan.state)))
         return
     click.secho(_("The conversation is complete. Plan {id} is now in {state}.").format(
         id=session.plan.id, state=session.pack.state_title(session.plan.state)), bold=True)
