@@ -617,14 +617,7 @@ class SQLiteStore(Store):
 
     def list_people(self, *, team: str | None = None, leader_id: str | None = None
                     ) -> list[dict]:
-        clauses, args = [], []
-        if team:
-            clauses.append("team=?")
-            args.append(team)
-        if leader_id:
-            clauses.append("leader_id=?")
-            args.append(leader_id)
-        where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+        where, args = _equal({"team": team, "leader_id": leader_id})
         return self._people(f"{where} ORDER BY name_key, id", args)
 
     def person_plans(self, person_id: str) -> dict[str, list[str]]:
@@ -734,13 +727,7 @@ class SQLiteStore(Store):
         if state:
             clauses.append("(p.state=? OR p.state LIKE ? ESCAPE '\\')")
             args += [state, _like_prefix(state + ".")]
-        if pack:
-            clauses.append("p.pack_id=?")
-            args.append(pack)
-        if person:
-            clauses.append("p.person_id=?")
-            args.append(person)
-        return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+        return _equal({"p.pack_id": pack, "p.person_id": person}, clauses, args)
 
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
                    person: str | None = None, limit: int | None = None) -> list[dict]:
@@ -901,6 +888,17 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     """,
     _migrate_people,  # 3: people as records, plan versions
 )
+
+
+def _equal(columns: dict[str, Any], clauses: list[str] | None = None,
+           args: list | None = None) -> tuple[str, list]:
+    """`` WHERE a=? AND b=?`` for the columns given a value (and any clauses already made)."""
+    clauses, args = list(clauses or []), list(args or [])
+    for column, value in columns.items():
+        if value:
+            clauses.append(f"{column}=?")
+            args.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
 
 
 def _dump(value: Any) -> str:
