@@ -82,7 +82,17 @@ def clean_ref(ref: Any) -> str:
         raise UsageError(str(exc)) from None
     if not text:
         raise UsageError(_("give a person: an id, an employee number or a name"))
-    return nfc(text)
+    return nfc(utf8(text))
+
+
+def utf8(text: str) -> str:
+    """``text``, unless it holds a byte that is no UTF-8 (an argument from a Latin-1 terminal)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise UsageError(_("not valid UTF-8 text: {text!r}").format(
+            text=text.encode("utf-8", "replace").decode("utf-8"))) from None
+    return text
 
 
 def resolve(store: Store, ref: Any) -> dict:
@@ -119,7 +129,7 @@ def check_fields(store: Store, fields: dict[str, Any], person_id: str | None = N
         if raw is None:
             continue
         try:
-            text = clean_name(raw)
+            text = utf8(clean_name(raw))
         except InvalidAnswer as exc:
             raise UsageError(f"{key}: {exc}") from None
         if key == "name":

@@ -146,3 +146,11 @@ def test_a_store_of_the_previous_release_migrates_with_nothing_lost(pop_env):
     assert [e["version"] for e in events] == list(range(1, len(events) + 1))
     assert len(ok_json("history", "Dries Verbeeck")) == 2
     ok("checkin", "qbw64bke", "--status", "1=gedaan")                          # and it works on
+
+
+def test_a_name_that_is_no_utf8_is_one_line(pop_env):
+    latin1 = "J\udcfcrgen"                    # 'Jürgen' typed in a Latin-1 terminal
+    for command in (("people", "add", latin1), ("forget", latin1, "--yes"),
+                    ("history", latin1), ("people", "add", "X", "--team", latin1)):
+        err = refused(2, *command)
+        assert "not valid UTF-8" in err and len(err.strip().splitlines()) == 1
