@@ -157,7 +157,8 @@ def test_sixteen_first_opens_of_a_new_store(tmp_path, round_):
     assert not any("already exists" in err for _c, _o, err in runs)
 
 
-def test_fifty_parallel_writers(pop_env):
+@repeat
+def test_fifty_parallel_writers(pop_env, round_):
     runs = together([["people", "add", f"Persoon {n}", "--number", str(1000 + n)]
                      for n in range(50)])
     assert [code for code, _o, _e in runs] == [0] * 50, [r for r in runs if r[0]]
@@ -176,8 +177,9 @@ def _partial_plan(tmp_path) -> str:
     return json.loads(made.stdout)["plan"]["id"]
 
 
+@repeat
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a pty")
-def test_resume_left_open_while_another_finishes_never_goes_back(pop_env, tmp_path):
+def test_resume_left_open_while_another_finishes_never_goes_back(pop_env, tmp_path, round_):
     import pexpect
 
     plan_id = _partial_plan(tmp_path)
@@ -209,8 +211,9 @@ def test_resume_left_open_while_another_finishes_never_goes_back(pop_env, tmp_pa
     assert_log_replays(plan_id)
 
 
+@repeat
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a pty")
-def test_checkin_left_open_while_another_closes_is_not_recorded(pop_env, tmp_path):
+def test_checkin_left_open_while_another_closes_is_not_recorded(pop_env, tmp_path, round_):
     import pexpect
 
     plan_id = signed_plan()
