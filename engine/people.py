@@ -263,12 +263,19 @@ def import_people(store: Store, path: Any) -> dict:
     added = updated = 0
     with store.transaction():
         pending_leaders = []
+        numbers: dict[str, int] = {}
         for line, row in rows:
             leader = row.pop("leader", "")
             try:
                 fields = check_fields(store, {k: v for k, v in row.items()})
                 if "name" not in fields:
                     raise UsageError(_("a person needs a name"))
+                if fields.get("number") and fields["number"] in numbers:
+                    raise UsageError(_("employee number {number} is also on line {line}")
+                                     .format(number=fields["number"],
+                                             line=numbers[fields["number"]]))
+                if fields.get("number"):
+                    numbers[fields["number"]] = line
                 existing = _existing(store, fields)
                 if existing is None:
                     person = store.add_person(**fields)

@@ -624,7 +624,9 @@ class SQLiteStore(Store):
         own = [r[0] for r in self.db.execute(
             "SELECT id FROM plans WHERE person_id=? ORDER BY created, id", (person_id,))]
         person = self.get_person(person_id)
-        names = {person_id} | ({name_key(person["name"])} if person else set())
+        names = {person_id}
+        if person and len(self._people("WHERE name_key=?", (name_key(person["name"]),))) == 1:
+            names.add(name_key(person["name"]))  # a name stands for them only without namesakes
         appears = {r[0] for r in self.db.execute(
             "SELECT plan_id FROM plan_roles WHERE person_id=? UNION "
             "SELECT plan_id FROM signatures WHERE person_id=?", (person_id, person_id))}

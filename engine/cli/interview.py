@@ -44,7 +44,7 @@ def guarded(action: Any, resume: str) -> bool:
         click.echo(_("Paused. Everything is saved; continue with: {command}").format(
             command=resume))
         return False
-    except click.Abort:
+    except (click.Abort, KeyboardInterrupt):
         click.echo("\n" + _("Interrupted. Everything answered is saved; continue with: "
                             "{command}").format(command=resume), err=True)
         hint_without_terminal()
