@@ -1,6 +1,7 @@
 """Time to record one answer (commit included), and to list plans with 100 000 in the store.
 
-Run: python benchmarks/answers.py [--answers N] [--plans N]. Uses a temporary data folder.
+Run: python benchmarks/answers.py [--answers N] [--plans N] [--store URL]. Uses a temporary
+data folder, or with ``--store`` an empty PostgreSQL database (or schema), which it fills.
 Targets: ≤ 5 ms an answer, ≤ 0.5 s for `pop list`.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def record_answers(home: Path, count: int) -> list[float]:
+def record_answers(home: Path, url: str | None, count: int) -> list[float]:
     from engine.packs import PackLibrary
     from engine.plugins import get_plugins
     from engine.session import Session
@@ -26,7 +27,7 @@ def record_answers(home: Path, count: int) -> list[float]:
 
     plugins = get_plugins()
     pack = PackLibrary(plugins).load("vdab")
-    store = open_store(home)
+    store = open_store(home, url, setup="init")
     session = Session.start(pack, store, plugins, {"employee": "Bench"}, "2026-03-02")
     times = []
     for i in range(count):
@@ -37,7 +38,7 @@ def record_answers(home: Path, count: int) -> list[float]:
     return times
 
 
-def fill_store(home: Path, plans: int) -> None:
+def fill_store(home: Path, url: str | None, plans: int) -> None:
     """Insert plans in bulk through SQL (the same tables the store writes)."""
     from engine.packs import PackLibrary
     from engine.people import name_key, new_person_id
@@ -46,7 +47,7 @@ def fill_store(home: Path, plans: int) -> None:
     from engine.store import open_store
 
     pack = PackLibrary(get_plugins()).load("vdab")
-    store = open_store(home)
+    store = open_store(home, url)
     template = Plan("x", pack, "follow_up.uitvoering", {"employee": "X"}, "2026-03-02")
     store.create_plan(template, "bench")
     rows, people = [], []
@@ -60,9 +61,9 @@ def fill_store(home: Path, plans: int) -> None:
     store.db.execute("BEGIN")
     store.db.executemany("INSERT INTO people (id, name, name_key, created, updated) "
                          "VALUES (?,?,?,?,?)", people)
-    store.db.executemany("INSERT OR IGNORE INTO plans (id, pack_id, pack_version, digest, state, "
+    store.db.executemany("INSERT INTO plans (id, pack_id, pack_version, digest, state, "
                          "person_id, date, created, updated, previous_id, cursor) "
-                         "VALUES (?,?,?,?,?,?,?,?,?,?,?)", rows)
+                         "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING", rows)
     store.db.execute("COMMIT")
     store.close()
 
@@ -71,16 +72,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--answers", type=int, default=200)
     parser.add_argument("--plans", type=int, default=100_000)
+    parser.add_argument("--store", metavar="URL", help="an empty PostgreSQL database to use")
     args = parser.parse_args()
+    print(f"store: {args.store or 'SQLite file'}")
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
         os.environ["POP_HOME"] = str(home)
-        times = record_answers(home, args.answers)
+        if args.store:
+            os.environ["POP_STORE"] = args.store
+        times = record_answers(home, args.store, args.answers)
         median = statistics.median(times) * 1000
         p95 = sorted(times)[int(len(times) * 0.95)] * 1000
         print(f"record one answer (commit included): median {median:.2f} ms, p95 {p95:.2f} ms"
               f"   (target ≤ 5 ms)")
-        fill_store(home, args.plans)
+        fill_store(home, args.store, args.plans)
         pop = Path(sys.executable).with_name("pop")
         command = [str(pop)] if pop.exists() else [sys.executable, "-m", "engine"]
         for label, extra in (("pop list", []), ("pop list --all --json", ["--all", "--json"])):

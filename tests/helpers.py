@@ -26,3 +26,33 @@ def pop_process(*args: str, env: dict | None = None, input: str | None = None,
     full_env = {**os.environ, **(env or {})}
     return subprocess.run([*pop_command(), *args], capture_output=True, text=True,
                           env=full_env, input=input, timeout=timeout, cwd=TESTS)
+
+
+def stored_rows() -> dict[str, list[tuple]]:
+    """Every row of every table of the store the tests' pop uses (the SQLite file in
+    ``POP_HOME``, or the database ``POP_STORE`` names)."""
+    from engine.store import open_store
+
+    store = open_store()
+    try:
+        if store.KIND == "sqlite":
+            tables = "SELECT name FROM sqlite_master WHERE type='table'"
+        else:
+            tables = ("SELECT table_name FROM information_schema.tables "
+                      "WHERE table_schema = current_schema()")
+        return {table: store.db.execute(f"SELECT * FROM {table}").fetchall()
+                for (table,) in store.db.execute(tables).fetchall()}
+    finally:
+        store.close()
+
+
+def rows_mentioning(needles: list[str]) -> list[tuple[str, str]]:
+    """(table, needle) for every row of the store that contains one of ``needles``."""
+    import json
+
+    found = []
+    for table, rows in stored_rows().items():
+        for row in rows:
+            text = json.dumps(row, default=str, ensure_ascii=False).lower()
+            found += [(table, n) for n in needles if n.lower() in text]
+    return found

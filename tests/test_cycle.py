@@ -12,7 +12,7 @@ import sqlite3
 import sys
 
 import pytest
-from helpers import EXAMPLES, TESTS, pop_command, pop_process
+from helpers import EXAMPLES, TESTS, pop_command, pop_process, rows_mentioning
 
 VDAB = EXAMPLES / "vdab-answers.yaml"
 VTOC = EXAMPLES / "vtoc-answers.yaml"
@@ -319,18 +319,6 @@ def test_plugins_hear_the_agreement_once_per_agreed_content(pop_env, pop):
     assert heard["saved"].count("signed") == 4 and heard["saved"].count("checkin") == 2
 
 
-def _rows_mentioning(db_path, needles: list[str]) -> list[tuple]:
-    """Every row of every table of the database that contains one of ``needles``."""
-    found = []
-    with sqlite3.connect(db_path) as db:
-        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
-        for table in tables:
-            for row in db.execute(f"SELECT * FROM {table}"):  # noqa: S608 - our own table names
-                text = json.dumps(row, default=str, ensure_ascii=False).lower()
-                found += [(table, n) for n in needles if n.lower() in text]
-    return found
-
-
 def test_export_person_and_forget_leave_no_row_about_the_person(pop_env, tmp_path):
     first = start()
     sign_both(first)
@@ -366,17 +354,19 @@ def test_export_person_and_forget_leave_no_row_about_the_person(pop_env, tmp_pat
 
     db = pop_env / "pop.sqlite3"
     needles = ["Dries", "Verbeeck", first]
-    assert _rows_mentioning(db, needles) == []
+    assert rows_mentioning(needles) == []
     for path in (db, db.with_name(db.name + "-wal")):           # nor in free pages or the log
         if path.exists():
             raw = path.read_bytes()
             assert all(n.encode() not in raw for n in needles), path
     assert ok_json("show", other)["person"] == "Sofie Claes"
-    assert _rows_mentioning(db, ["Sofie Claes"])
+    assert rows_mentioning(["Sofie Claes"])
 
 
+@pytest.mark.sqlite_only
 def test_databases_of_the_first_schema_are_upgraded(pop_env):
-    from engine.store import MIGRATIONS, open_store
+    from engine.sqlite_store import MIGRATIONS
+    from engine.store import open_store
 
     pop_env.mkdir(parents=True, exist_ok=True)
     with sqlite3.connect(pop_env / "pop.sqlite3") as db:

@@ -86,6 +86,7 @@ def test_control_characters_never_reach_the_terminal(tmp_path):
     assert too_long.returncode == 2 and "people.employee: too long" in too_long.stderr
 
 
+@pytest.mark.sqlite_only
 def test_an_unusable_data_folder_or_store_is_one_line(tmp_path):
     result = pop_process("list", env={"POP_HOME": "/dev/null"})
     assert result.returncode == 2 and "cannot open the plan store" in result.stderr

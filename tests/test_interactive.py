@@ -5,13 +5,12 @@ from __future__ import annotations
 import os
 import re
 import signal
-import sqlite3
 import sys
 import time
 
 import pexpect
 import pytest
-from helpers import EXAMPLES, MINI, TESTS, pop_command, pop_process
+from helpers import EXAMPLES, MINI, TESTS, pop_command, pop_process, stored_rows
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 
@@ -28,8 +27,9 @@ def answer(child: pexpect.spawn, prompt: str, text: str) -> None:
 
 
 def db_answers(home, plan_id: str) -> dict:
-    with sqlite3.connect(home / "pop.sqlite3") as db:
-        return dict(db.execute("SELECT question, value FROM answers WHERE plan_id=?", (plan_id,)))
+    """The answers as committed in the store (read by another connection)."""
+    return {question: value for got, question, value in stored_rows()["answers"]
+            if got == plan_id}
 
 
 def test_guided_session_with_rules_back_interrupt_and_resume(pop_env):

@@ -13,7 +13,7 @@ import sys
 import unicodedata
 
 import pytest
-from helpers import EXAMPLES, TESTS, pop_command, pop_process
+from helpers import EXAMPLES, TESTS, pop_command, pop_process, stored_rows
 
 VDAB = EXAMPLES / "vdab-answers.yaml"
 VTOC = EXAMPLES / "vtoc-answers.yaml"
@@ -88,6 +88,10 @@ def spellings(name: str) -> set[bytes]:
 
 
 def assert_no_trace_of(home, name: str) -> None:
+    """Not in any row of the store, in no spelling; in SQLite nor in the file's bytes."""
+    forms = {form.decode() for form in spellings(name)}
+    rows = json.dumps(stored_rows(), ensure_ascii=False, default=str)
+    assert not [form for form in forms if form in rows]
     for path in store_files(home):
         raw = path.read_bytes()
         left = sorted(form.decode() for form in spellings(name) if form in raw)
@@ -404,7 +408,7 @@ def test_forgetting_a_non_ascii_name_leaves_no_byte_of_it(pop_env, tmp_path):
     erased = ok("forget", nfd_lower, "--yes", env=env)
     assert f"Erased {OZLEM}: 1 plans about them; the name is replaced in 1 other plans." in \
         erased.stdout
-    assert "Nothing of it remains in the store's files" in erased.stdout
+    assert "Nothing of it remains in the " in erased.stdout
     assert (tmp_path / "forgotten.log").read_text(encoding="utf-8").split() == [ozlem["id"]]
 
     assert "no plan" in refused(2, "show", own)
@@ -555,6 +559,7 @@ def old_store(pop_env):
     return pop_env
 
 
+@pytest.mark.sqlite_only
 def test_a_store_of_the_previous_release_migrates_with_nothing_lost(old_store):
     plans = {p["id"]: p for p in ok_json("list", "--all")}
     assert set(plans) == set(OLD_PLANS)
@@ -616,6 +621,7 @@ def test_a_store_of_the_previous_release_migrates_with_nothing_lost(old_store):
     assert FIXTURE.read_bytes()[:16] == b"SQLite format 3\x00"
 
 
+@pytest.mark.sqlite_only
 def test_a_migrated_store_forgets_a_name_in_every_spelling_it_had(old_store):
     erased = ok_json("forget", "ELS VANDAMME", "--yes")
     assert erased["plans"] == [] and sorted(erased["redacted"]) == sorted(OLD_PLANS)

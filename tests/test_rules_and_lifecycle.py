@@ -131,6 +131,7 @@ def test_plugin_veto_and_observer(pack, pop_env):
     assert seen == [("preparation.voorbereiding", "conversation.intro")]
 
 
+@pytest.mark.sqlite_only
 def test_store_file_is_private_and_versioned(pack, pop_env):
     import sqlite3
     import stat

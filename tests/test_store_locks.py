@@ -1,10 +1,14 @@
 """The store under another process's lock: a clear line and exit 4, never a traceback; forget
-says when the write-ahead log could not be emptied, and ``forget --finish`` completes it."""
+says what it could not compact (SQLite: the write-ahead log; PostgreSQL: tables in use), and
+``forget --finish`` completes it. On whichever store the tests run on (see conftest)."""
 
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from helpers import EXAMPLES, pop_process
 
@@ -17,16 +21,36 @@ def _plan() -> str:
     return json.loads(made.stdout)["plan"]["id"]
 
 
+@contextmanager
+def another_session(home, sql: str, params: tuple = (), *, write: bool = False
+                    ) -> Iterator[None]:
+    """Another connection to the store, in the middle of a transaction that ran ``sql``
+    (``write``: SQLite's write lock; on PostgreSQL the SQL says what it locks)."""
+    url = os.environ.get("POP_STORE")
+    if url:
+        import psycopg
+
+        other = psycopg.connect(url, autocommit=True)
+        sql = sql.replace("?", "%s")
+    else:
+        other = sqlite3.connect(home / "pop.sqlite3", isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE" if write and not url else "BEGIN")
+        other.execute(sql, params).fetchall()
+        yield
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
 def test_a_held_write_lock_is_one_line_and_exit_4(pop_env):
     plan_id = _plan()
-    holder = sqlite3.connect(pop_env / "pop.sqlite3", isolation_level=None)
-    holder.execute("BEGIN IMMEDIATE")              # another pop in the middle of a write
-    try:
+    # another pop in the middle of a write (SQLite: the file's lock; PostgreSQL: the plan's row)
+    lock = "SELECT version FROM plans WHERE id=?" + (
+        " FOR UPDATE" if os.environ.get("POP_STORE") else "")
+    with another_session(pop_env, lock, (plan_id,), write=True):
         result = pop_process("sign", plan_id, "--role", "employee",
                              env={"POP_BUSY_SECONDS": "0.3"})
-    finally:
-        holder.execute("ROLLBACK")
-        holder.close()
     assert result.returncode == 4, (result.stdout, result.stderr)
     assert "is busy" in result.stderr and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -38,15 +62,9 @@ def test_a_held_write_lock_is_one_line_and_exit_4(pop_env):
 def test_forget_with_a_reader_open_says_what_remains_then_finish_completes(pop_env):
     _plan()
     db = pop_env / "pop.sqlite3"
-    reader = sqlite3.connect(db, isolation_level=None)
-    reader.execute("BEGIN")
-    reader.execute("SELECT count(*) FROM plans").fetchone()   # holds a snapshot open
-    try:
+    with another_session(pop_env, "SELECT count(*) FROM events"):  # a reader, mid-transaction
         result = pop_process("forget", "Dries Verbeeck", "--yes",
                              env={"POP_BUSY_SECONDS": "0.3"})
-    finally:
-        reader.execute("ROLLBACK")
-        reader.close()
     assert result.returncode == 4, (result.stdout, result.stderr)
     assert "pop forget --finish" in result.stderr and "Traceback" not in result.stderr
     assert "no person" in pop_process("people", "show", "Dries Verbeeck").stderr  # erased

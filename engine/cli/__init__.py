@@ -41,7 +41,7 @@ class PopGroup(click.Group):
 
                 opened = getattr(ctx.obj, "_store", None)
                 click.echo(_("pop: {message}").format(message=busy_message(
-                    opened.path if opened else "")), err=True)
+                    opened.where if opened else "")), err=True)
                 ctx.exit(4)
             # the store became unreadable mid-command (a damaged file, a full disk)
             click.echo(_("pop: the plan store cannot be read or written: {error}").format(
@@ -69,6 +69,7 @@ def build_cli() -> click.Group:
         plans_cmd,
         plugins_cmd,
         run_cmd,
+        store_cmd,
     )
 
     @click.group(cls=PopGroup, context_settings=CONTEXT_SETTINGS,
@@ -80,13 +81,18 @@ def build_cli() -> click.Group:
                   help=_("Language of messages: nl (default) or en. Also POP_LANG."))
     @click.option("--data-dir", type=click.Path(file_okay=False), envvar="POP_HOME",
                   help=_("Where plans are stored. Also POP_HOME."))
+    @click.option("--store", "store_url", metavar="URL", envvar="POP_STORE",
+                  help=_("The store to use: postgresql://user@host:port/database for an "
+                         "organisation's database (default: the SQLite file in the data "
+                         "folder). Also POP_STORE."))
     @click.pass_context
-    def cli(ctx: click.Context, lang: str | None, data_dir: str | None) -> None:
+    def cli(ctx: click.Context, lang: str | None, data_dir: str | None,
+            store_url: str | None) -> None:
         localize_click(set_language(lang))
-        ctx.obj = App(data_dir=data_dir)
+        ctx.obj = App(data_dir=data_dir, store_url=store_url)
 
     for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
-                   people_cmd, export_cmd):
+                   people_cmd, export_cmd, store_cmd):
         module.register(cli)
     from engine.plugins import get_plugins, third_party_plugins
 

@@ -17,6 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 @dataclass
 class App:
     data_dir: str | None = None
+    store_url: str | None = None
     _store: Any = field(default=None, repr=False)
 
     @property
@@ -35,9 +36,8 @@ class App:
         if self._store is None:
             from engine.store import open_store
 
-            self._store = open_store(self.data_dir)
+            self._store = open_store(self.data_dir, self.store_url)
         return self._store
-
 
     def person(self, ref: str) -> dict:
         """The one person of the register ``ref`` names (id, employee number or name)."""

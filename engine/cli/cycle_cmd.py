@@ -385,7 +385,7 @@ def register(cli: click.Group) -> None:
             if as_json:
                 echo_json(result)
             else:
-                _report_compact(store, result)
+                _report_compact(result)
             if not result["complete"]:
                 raise SystemExit(4)
             return
@@ -418,20 +418,30 @@ def register(cli: click.Group) -> None:
             click.echo(_("Erased {person}: {n} plans about them; the name is replaced in {m} "
                          "other plans.").format(person=who["name"], n=len(result["plans"]),
                                                 m=len(result["redacted"])))
-            _report_compact(store, result)
+            _report_compact(result)
         if not result["complete"]:
             raise SystemExit(4)
 
 
-def _report_compact(store: Any, result: dict) -> None:
-    if result["complete"]:
+def _report_compact(result: dict) -> None:
+    if result["complete"] and "wal_bytes" in result:
         click.echo(_("Nothing of it remains in the store's files (compacted, write-ahead log "
                      "emptied)."))
-        return
-    click.secho(_("Not finished: another pop process still has the store open, so {wal} may "
-                  "still hold erased data ({n} bytes). Close the other pop sessions, then run: "
-                  "pop forget --finish").format(wal=f"{store.path}-wal", n=result["wal_bytes"]),
-                fg="yellow", err=True)
+    elif result["complete"]:
+        click.echo(_("Nothing of it remains in the database's tables (rewritten). The server's "
+                     "write-ahead log archive, replicas and backups still hold it until they "
+                     "expire: see README, One store for the organisation."))
+    elif "wal_bytes" in result:
+        click.secho(_("Not finished: another pop process still has the store open, so {wal} "
+                      "may still hold erased data ({n} bytes). Close the other pop sessions, "
+                      "then run: pop forget --finish").format(wal=result["kept"][0],
+                                                               n=result["wal_bytes"]),
+                    fg="yellow", err=True)
+    else:
+        click.secho(_("Not finished: another session keeps the tables {tables} in use, so "
+                      "erased rows may remain in the database's files until they are "
+                      "rewritten. When nobody uses pop, run: pop forget --finish").format(
+                          tables=", ".join(result["kept"])), fg="yellow", err=True)
 
 
 # --- helpers: options and files into the core's shapes, results into lines ------------------------

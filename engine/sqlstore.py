@@ -1,0 +1,596 @@
+"""The SQL both stores speak: plans, people, events, signatures, check-ins, forgetting.
+
+:class:`SQLStore` holds every query, written once with ``?`` parameters; a subclass supplies the
+connection (``self.db``: ``execute`` and ``executemany`` returning cursors), transactions,
+migrations, the lock on a plan's row (:attr:`SQLStore.LOCK_ROW`) and what compaction means for
+it. Answers, events and snapshots are stored as JSON text, byte for byte the same in both, so a
+plan's digest does not depend on where it is kept.
+
+Erasing a person (:meth:`SQLStore.forget_person`) deletes their record and their own plans from
+every table, puts :data:`engine.people.REDACTED` where their name stood in other people's plans
+(signatures of the content as it was are carried over to the redacted content, and a
+``redacted`` event says so), then compacts the store, so nothing stays behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from . import agreement
+from .errors import UsageError
+from .i18n import _
+from .pack import Pack
+from .people import REDACTED, DuplicateNumber, name_key, new_person_id
+from .plan import Plan, now
+from .store import StaleWrite, Store
+
+_PLAN_ID = re.compile(r"[a-z0-9]{1,32}")  # an id or a prefix of one, as typed
+
+#: Every table that holds rows about a plan, by the column naming the plan.
+PLAN_TABLES = (("answers", "plan_id"), ("plan_roles", "plan_id"), ("overrides", "plan_id"),
+               ("signatures", "plan_id"), ("checkins", "plan_id"), ("events", "plan_id"),
+               ("plans", "id"))
+PERSON_COLUMNS = ("id", "name", "number", "hired", "team", "leader_id", "email", "created",
+                  "updated")
+#: What a copy moves, table by table in an order the foreign keys allow, by named columns (the
+#: two stores keep them in different orders). ``people.leader_id`` follows in a second pass.
+COPY_TABLES: dict[str, tuple[str, ...]] = {
+    "snapshots": ("digest", "pack_id", "version", "body"),
+    "people": ("id", "name", "name_key", "number", "hired", "team", "email", "created",
+               "updated"),
+    "plans": ("id", "pack_id", "pack_version", "digest", "state", "person_id", "date",
+              "created", "updated", "previous_id", "cursor", "version"),
+    "plan_roles": ("plan_id", "role", "person_id"),
+    "answers": ("plan_id", "question", "value"),
+    "overrides": ("plan_id", "rule", "reason", "actor", "at"),
+    "events": ("seq", "plan_id", "at", "actor", "kind", "data", "version"),
+    "signatures": ("seq", "plan_id", "role", "name", "at", "digest", "actor", "person_id"),
+    "checkins": ("seq", "plan_id", "date", "at", "actor", "data"),
+}
+
+
+class SQLStore(Store):
+    """The queries of both stores; see the module's docstring for what a subclass adds."""
+
+    #: Appended to the read of a plan's version inside a transaction: the row lock, if any.
+    LOCK_ROW = ""
+    #: How the roles of a plan keep the order they were given in.
+    ROLE_ORDER = "r.rowid"
+    #: Which store this is, for ``pop store info``.
+    KIND = ""
+
+    schema_version: int
+
+    db: Any
+    _packs: dict[str, Pack]
+
+    @property
+    def where(self) -> str:
+        """Where the store is, fit to print (no password)."""
+        raise NotImplementedError
+
+    def rows(self, table: str, columns: tuple[str, ...]) -> Any:
+        """A cursor over every row of a copied table, in the order a copy inserts them."""
+        order = "seq" if "seq" in columns else ", ".join(columns[:2])
+        if table == "plan_roles":
+            order = self.ROLE_ORDER.removeprefix("r.")
+        return self.db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+
+    def restart_sequences(self) -> None:
+        """After rows were copied in with their own numbers: number new rows past them (SQLite
+        does so by itself)."""
+
+    def info(self) -> dict:
+        from .store import SCHEMA_VERSION
+
+        return {"store": self.KIND, "where": self.where, "schema": self.schema_version,
+                "schema_of_this_pop": SCHEMA_VERSION, "counts": self.counts()}
+
+    def counts(self) -> dict[str, int]:
+        return {table: self.db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                for table in COPY_TABLES}
+
+    def plan_digests(self, progress: Callable[[int, int], None] | None = None
+                     ) -> dict[str, str]:
+        """A digest per plan of everything a user can read of it (plan and event log)."""
+        digests = {}
+        ids = [r[0] for r in self.db.execute("SELECT id FROM plans ORDER BY id").fetchall()]
+        for done, plan_id in enumerate(ids, start=1):
+            whole = {"plan": self.load_plan(plan_id).as_dict(), "events": self.events(plan_id)}
+            digests[plan_id] = hashlib.sha256(_dump(whole).encode("utf-8")).hexdigest()
+            if progress:
+                progress(done, len(ids))
+        return digests
+
+    _depth = 0
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        if self._depth:
+            self._depth += 1
+            try:
+                yield
+            finally:
+                self._depth -= 1
+            return
+        self._begin()
+        self._depth = 1
+        try:
+            yield
+        except BaseException:
+            self._depth = 0
+            self._rollback()
+            raise
+        self._depth = 0
+        self.db.execute("COMMIT")
+
+    def _begin(self) -> None:
+        self.db.execute("BEGIN")
+
+    def _rollback(self) -> None:
+        self.db.execute("ROLLBACK")
+
+    def plan_version(self, plan_id: str) -> int:
+        row = self.db.execute("SELECT version FROM plans WHERE id=?" + self.LOCK_ROW,
+                              (plan_id,)).fetchone()
+        if row is None:
+            raise UsageError(_("no plan {id!r}").format(id=plan_id))
+        return row[0]
+
+    def _event(self, plan: Plan, actor: str, kind: str, data: dict) -> dict:
+        """Move the plan's version on (compare-and-set) and append the event of this change."""
+        at = now()
+        moved = self.db.execute("UPDATE plans SET updated=?, version=version+1 "
+                                "WHERE id=? AND version=?", (at, plan.id, plan.version))
+        if moved.rowcount != 1:
+            raise StaleWrite(_("plan {id} was changed by someone else meanwhile; nothing was "
+                               "written, try again").format(id=plan.id))
+        plan.version += 1
+        plan.updated = at
+        self.db.execute("INSERT INTO events (plan_id, at, actor, kind, data, version) "
+                        "VALUES (?,?,?,?,?,?)", (plan.id, at, actor, kind, _dump(data),
+                                                 plan.version))
+        return {"kind": kind, "data": data, "actor": actor, "at": at, "version": plan.version}
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _pack(self, digest: str) -> Pack:
+        """A snapshot never changes: parse it once per process."""
+        pack = self._packs.get(digest)
+        if pack is None:
+            (body,) = self.db.execute("SELECT body FROM snapshots WHERE digest=?",
+                                      (digest,)).fetchone()
+            pack = self._packs[digest] = Pack.from_snapshot(json.loads(body))
+        return pack
+
+    # --- plans --------------------------------------------------------------------------------
+    def create_plan(self, plan: Plan, actor: str) -> list[dict]:
+        snap = plan.pack.snapshot()
+        created = []
+        with self.transaction():
+            for role, name in plan.people.items():
+                pid = plan.person_ids.get(role)
+                if pid is None or self.get_person(pid) is None:
+                    person = self.add_person(name)
+                    created.append(person)
+                    plan.person_ids[role] = person["id"]
+                else:
+                    plan.people[role] = self.get_person(pid)["name"]
+            self.db.execute("INSERT INTO snapshots VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                            (plan.pack.digest, plan.pack_id, plan.pack_version, _dump(snap)))
+            self.db.execute(
+                "INSERT INTO plans (id, pack_id, pack_version, digest, state, person_id, date, "
+                "created, updated, previous_id, cursor, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
+                (plan.id, plan.pack_id, plan.pack_version, plan.pack.digest, plan.state,
+                 plan.person_id, plan.date, plan.created, plan.updated, plan.previous_id,
+                 plan.cursor))
+            self.db.executemany("INSERT INTO plan_roles VALUES (?,?,?)",
+                                [(plan.id, r, plan.person_ids[r]) for r in plan.people])
+            self.db.executemany("INSERT INTO answers VALUES (?,?,?)",
+                                [(plan.id, q, _dump(v)) for q, v in plan.answers.items()])
+            plan.version = 0
+            self._event(plan, actor, "created", {
+                "pack": plan.pack_id, "version": plan.pack_version, "people": plan.people,
+                "person_ids": plan.person_ids, "date": plan.date, "previous": plan.previous_id,
+                "answers": plan.answers})
+        return created
+
+    def resolve_id(self, plan_id: str) -> str:
+        """A full plan id from an id or a unique prefix of one."""
+        plan_id = plan_id.strip().lower()
+        if not _PLAN_ID.fullmatch(plan_id):
+            shown = plan_id if len(plan_id) <= 20 else plan_id[:20] + "…"
+            raise UsageError(_("no plan {id!r}").format(id=shown))
+        if self.db.execute("SELECT 1 FROM plans WHERE id=?", (plan_id,)).fetchone():
+            return plan_id
+        rows = self.db.execute("SELECT id FROM plans WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
+                               (_like_prefix(plan_id),)).fetchall()
+        if len(rows) == 1:
+            return rows[0][0]
+        if not rows:
+            raise UsageError(_("no plan {id!r}").format(id=plan_id))
+        raise UsageError(_("{id!r} matches more than one plan; give more of the id").format(
+            id=plan_id))
+
+    def load_plan(self, plan_id: str) -> Plan:
+        plan_id = self.resolve_id(plan_id)
+        row = self.db.execute(
+            "SELECT state, date, created, updated, previous_id, cursor, digest, version "
+            "FROM plans WHERE id=?", (plan_id,)).fetchone()
+        if row is None:  # erased between resolving and reading
+            raise UsageError(_("no plan {id!r}").format(id=plan_id))
+        state, date, created, updated, previous, cursor, digest, version = row
+        pack = self._pack(digest)
+        plan = Plan(plan_id, pack, state, date=date, created=created, updated=updated,
+                    previous_id=previous, cursor=cursor, version=version)
+        for role, pid, name in self.db.execute(
+                "SELECT r.role, r.person_id, p.name FROM plan_roles r LEFT JOIN people p "
+                f"ON p.id = r.person_id WHERE r.plan_id=? ORDER BY {self.ROLE_ORDER}", (plan_id,)):
+            plan.people[role] = name if name is not None else REDACTED
+            plan.person_ids[role] = pid
+        answers = {q: json.loads(v) for q, v in self.db.execute(
+            "SELECT question, value FROM answers WHERE plan_id=?", (plan_id,))}
+        order = {q: i for i, q in enumerate(pack.questions)}
+        plan.answers = dict(sorted(answers.items(), key=lambda kv: order.get(kv[0], 1e9)))
+        plan.overrides = {r: {"reason": reason, "actor": actor, "at": at}
+                          for r, reason, actor, at in self.db.execute(
+                              "SELECT rule, reason, actor, at FROM overrides WHERE plan_id=?",
+                              (plan_id,))}
+        plan.signatures = [{"role": role, "name": name, "person_id": pid, "at": at,
+                            "digest": digest}
+                           for role, name, pid, at, digest in self.db.execute(
+                               "SELECT role, name, person_id, at, digest FROM signatures "
+                               "WHERE plan_id=? ORDER BY seq", (plan_id,))]
+        plan.checkins = [{**json.loads(data), "date": date, "at": at, "actor": actor}
+                         for date, at, actor, data in self.db.execute(
+                             "SELECT date, at, actor, data FROM checkins WHERE plan_id=? "
+                             "ORDER BY seq", (plan_id,))]
+        agreement.refresh(plan)
+        return plan
+
+    def events_since(self, plan_id: str, version: int) -> list[dict]:
+        return [{"seq": seq, "version": v, "at": at, "actor": actor, "kind": kind,
+                 "data": json.loads(data)}
+                for seq, v, at, actor, kind, data in self.db.execute(
+                    "SELECT seq, version, at, actor, kind, data FROM events "
+                    "WHERE plan_id=? AND version>? ORDER BY seq", (plan_id, version))]
+
+    def record_answer(self, plan: Plan, question: str, value: Any, actor: str) -> dict:
+        previous = plan.answers.get(question)
+        with self.transaction():
+            self.db.execute("INSERT INTO answers VALUES (?,?,?) ON CONFLICT(plan_id, question) "
+                            "DO UPDATE SET value=excluded.value", (plan.id, question, _dump(value)))
+            event = self._event(plan, actor, "answer",
+                                {"question": question, "value": value, "previous": previous})
+        plan.answers[question] = value
+        agreement.refresh(plan)
+        return event
+
+    def remove_answer(self, plan: Plan, question: str, actor: str) -> dict:
+        previous = plan.answers.get(question)
+        with self.transaction():
+            self.db.execute("DELETE FROM answers WHERE plan_id=? AND question=?",
+                            (plan.id, question))
+            event = self._event(plan, actor, "answer_removed",
+                                {"question": question, "previous": previous})
+        plan.answers.pop(question, None)
+        agreement.refresh(plan)
+        return event
+
+    def record_skip(self, plan: Plan, question: str, actor: str) -> dict:
+        with self.transaction():
+            return self._event(plan, actor, "skipped", {"question": question})
+
+    def asked(self, plan_id: str) -> set[str]:
+        """Questions answered, cleared or skipped at some point: asked already."""
+        rows = self.db.execute("SELECT data FROM events WHERE plan_id=? AND kind IN "
+                               "('answer', 'answer_removed', 'skipped')", (plan_id,))
+        return {json.loads(data)["question"] for (data,) in rows}
+
+    def record_override(self, plan: Plan, rule: str, reason: str, actor: str) -> dict:
+        with self.transaction():
+            event = self._event(plan, actor, "override", {
+                "rule": rule, "reason": reason,
+                "previous": (plan.overrides.get(rule) or {}).get("reason")})
+            self.db.execute("INSERT INTO overrides VALUES (?,?,?,?,?) ON CONFLICT (plan_id, "
+                            "rule) DO UPDATE SET reason=excluded.reason, "
+                            "actor=excluded.actor, at=excluded.at",
+                            (plan.id, rule, reason, actor, event["at"]))
+        plan.overrides[rule] = {"reason": reason, "actor": actor, "at": event["at"]}
+        return event
+
+    def record_state(self, plan: Plan, source: str, dest: str, actor: str) -> dict:
+        with self.transaction():
+            self.db.execute("UPDATE plans SET state=?, cursor=NULL WHERE id=? AND state=?",
+                            (dest, plan.id, source))
+            event = self._event(plan, actor, "state", {"from": source, "to": dest})
+        plan.cursor = None
+        return event
+
+    def set_cursor(self, plan: Plan, question: str | None) -> None:
+        if plan.cursor != question:
+            self.db.execute("UPDATE plans SET cursor=? WHERE id=?", (question, plan.id))
+        plan.cursor = question
+
+    # --- after the conversation ---------------------------------------------------------------
+    def record_signature(self, plan: Plan, role: str, name: str, person_id: str | None,
+                         digest: str, actor: str) -> dict:
+        with self.transaction():
+            event = self._event(plan, actor, "signed", {"role": role, "name": name,
+                                                        "person_id": person_id,
+                                                        "digest": digest})
+            self.db.execute("INSERT INTO signatures (plan_id, role, name, at, digest, actor, "
+                            "person_id) VALUES (?,?,?,?,?,?,?)",
+                            (plan.id, role, name, event["at"], digest, actor, person_id))
+        plan.signatures.append({"role": role, "name": name, "person_id": person_id,
+                                "at": event["at"], "digest": digest})
+        agreement.refresh(plan)
+        return event
+
+    def record_checkin(self, plan: Plan, checkin: dict, answers: dict[str, Any], actor: str
+                       ) -> dict:
+        body = {k: v for k, v in checkin.items() if k not in ("date", "at", "actor")}
+        previous = {q: plan.answers.get(q) for q in answers}
+        with self.transaction():
+            self.db.executemany(
+                "INSERT INTO answers VALUES (?,?,?) ON CONFLICT(plan_id, question) "
+                "DO UPDATE SET value=excluded.value",
+                [(plan.id, q, _dump(v)) for q, v in answers.items()])
+            event = self._event(plan, actor, "checkin", {**checkin, "previous": previous})
+            self.db.execute("INSERT INTO checkins (plan_id, date, at, actor, data) "
+                            "VALUES (?,?,?,?,?)", (plan.id, checkin["date"], event["at"], actor,
+                                                   _dump(body)))
+        plan.answers.update(answers)
+        plan.checkins.append({**body, "date": checkin["date"], "at": event["at"], "actor": actor})
+        agreement.refresh(plan)
+        return event
+
+    def successor(self, plan_id: str) -> str | None:
+        row = self.db.execute("SELECT id FROM plans WHERE previous_id=? ORDER BY created LIMIT 1",
+                              (plan_id,)).fetchone()
+        return row[0] if row else None
+
+    # --- people -------------------------------------------------------------------------------
+    def _person(self, row: tuple | None) -> dict | None:
+        if row is None:
+            return None
+        person = dict(zip(PERSON_COLUMNS, row, strict=True))
+        leader = person["leader_id"] and self.db.execute(
+            "SELECT name FROM people WHERE id=?", (person["leader_id"],)).fetchone()
+        person["leader"] = leader[0] if leader else None
+        return person
+
+    def _people(self, where: str, args: tuple | list) -> list[dict]:
+        cols = ", ".join(PERSON_COLUMNS)
+        return [self._person(row) for row in self.db.execute(
+            f"SELECT {cols} FROM people {where}", args).fetchall()]
+
+    def add_person(self, name: str, **fields: Any) -> dict:
+        at = now()
+        person_id = new_person_id()
+        with self.transaction():
+            self._check_number(fields.get("number"), None)
+            self.db.execute(
+                "INSERT INTO people (id, name, name_key, number, hired, team, leader_id, email, "
+                "created, updated) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (person_id, name, name_key(name), fields.get("number"), fields.get("hired"),
+                 fields.get("team"), fields.get("leader_id"), fields.get("email"), at, at))
+        return self.get_person(person_id)
+
+    def _check_number(self, number: str | None, person_id: str | None) -> None:
+        if number:
+            holder = self.person_by_number(number)
+            if holder is not None and holder["id"] != person_id:
+                raise DuplicateNumber(number, holder)
+
+    def edit_person(self, person_id: str, **fields: Any) -> dict:
+        allowed = ("name", "number", "hired", "team", "leader_id", "email")
+        changes = {k: v for k, v in fields.items() if k in allowed}
+        with self.transaction():
+            if "number" in changes:
+                self._check_number(changes["number"], person_id)
+            if "name" in changes:
+                changes["name_key"] = name_key(changes["name"])
+            if changes:
+                sets = ", ".join(f"{k}=?" for k in changes)
+                self.db.execute(f"UPDATE people SET {sets}, updated=? WHERE id=?",
+                                [*changes.values(), now(), person_id])
+        return self.get_person(person_id)
+
+    def get_person(self, person_id: str) -> dict | None:
+        found = self._people("WHERE id=?", (person_id,))
+        return found[0] if found else None
+
+    def person_by_number(self, number: str) -> dict | None:
+        found = self._people("WHERE number=?", (number,))
+        return found[0] if found else None
+
+    def find_people(self, ref: str) -> list[dict]:
+        text = ref.strip()
+        return self._people("WHERE id=? OR number=? OR name_key=? ORDER BY name_key, id",
+                            (text.lower(), text, name_key(text)))
+
+    def search_people(self, text: str, limit: int = 5) -> list[dict]:
+        key = name_key(text)
+        if not key:
+            return []
+        return self._people("WHERE name_key LIKE ? ESCAPE '\\' OR name_key LIKE ? ESCAPE '\\' "
+                            "ORDER BY name_key LIKE ? ESCAPE '\\' DESC, name_key LIMIT ?",
+                            (_like_prefix(key), "%" + _like_prefix(key), _like_prefix(key),
+                             limit))
+
+    def list_people(self, *, team: str | None = None, leader_id: str | None = None
+                    ) -> list[dict]:
+        where, args = _equal({"team": team, "leader_id": leader_id})
+        return self._people(f"{where} ORDER BY name_key, id", args)
+
+    def person_plans(self, person_id: str) -> dict[str, list[str]]:
+        own = [r[0] for r in self.db.execute(
+            "SELECT id FROM plans WHERE person_id=? ORDER BY created, id", (person_id,))]
+        person = self.get_person(person_id)
+        names = {person_id}
+        if person and len(self._people("WHERE name_key=?", (name_key(person["name"]),))) == 1:
+            names.add(name_key(person["name"]))  # a name stands for them only without namesakes
+        appears = {r[0] for r in self.db.execute(
+            "SELECT plan_id FROM plan_roles WHERE person_id=? UNION "
+            "SELECT plan_id FROM signatures WHERE person_id=?", (person_id, person_id))}
+        for table in ("events", "overrides", "checkins"):  # free-text actors: by name
+            for plan_id, actor in self.db.execute(f"SELECT DISTINCT plan_id, actor FROM {table}"):
+                if actor in names or name_key(actor) in names:
+                    appears.add(plan_id)
+        others = [r[0] for r in self.db.execute("SELECT id FROM plans ORDER BY created, id")
+                  if r[0] in appears and r[0] not in own]
+        return {"own": own, "appears": others}
+
+    def export_person(self, person_id: str) -> dict:
+        found = self.person_plans(person_id)
+        plans = []
+        for plan_id in found["own"] + found["appears"]:
+            plan = self.load_plan(plan_id)
+            plans.append({**plan.as_dict(), "events": self.events(plan_id),
+                          "about_this_person": plan_id in found["own"]})
+        return {"person": self.get_person(person_id), "exported": now(), "plans": plans}
+
+    def forget_person(self, person_id: str) -> dict:
+        person = self.get_person(person_id)
+        if person is None:
+            raise UsageError(_("no person {ref!r} in the register (see pop people list)").format(
+                ref=person_id))
+        found = self.person_plans(person_id)
+        own, others = found["own"], found["appears"]
+        redact = _redactor(person)
+        rows = 0
+        self._before_erase()
+        with self.transaction():
+            self.db.execute("INSERT INTO erasing VALUES (1)")
+            if own:
+                marks = ",".join("?" * len(own))
+                for table, column in PLAN_TABLES:
+                    rows += self.db.execute(f"DELETE FROM {table} WHERE {column} IN ({marks})",
+                                            own).rowcount
+                # later cycles of other people's plans must not point at what is gone
+                self.db.execute(f"UPDATE plans SET previous_id=NULL WHERE previous_id IN "
+                                f"({marks})", own)
+            for plan_id in others:
+                self.plan_version(plan_id)  # locked: nobody writes it while it is redacted
+                before = agreement.content_digest(self.load_plan(plan_id))
+                rows += self._redact_plan(plan_id, redact)
+                plan = self.load_plan(plan_id)
+                after = agreement.content_digest(plan)
+                # the akkoord stands: only an erasure the law requires changed the content
+                self.db.execute("UPDATE signatures SET digest=? WHERE plan_id=? AND digest=?",
+                                (after, plan_id, before))
+                self._event(plan, "pop", "redacted", {"digest_before": before,
+                                                      "digest_after": after})
+            self.db.execute("UPDATE people SET leader_id=NULL WHERE leader_id=?", (person_id,))
+            rows += self.db.execute("DELETE FROM people WHERE id=?", (person_id,)).rowcount
+            self.db.execute("DELETE FROM snapshots WHERE digest NOT IN "
+                            "(SELECT digest FROM plans)")
+            self.db.execute("DELETE FROM erasing")
+        return {"person": person_id, "plans": own, "redacted": others, "rows": rows,
+                **self.compact()}
+
+    def _before_erase(self) -> None:
+        """Anything the store must set before erasing (SQLite: zero freed pages)."""
+
+    def _redact_plan(self, plan_id: str, redact: Callable[[Any], Any]) -> int:
+        """Put the marker where the person's name stands in another person's plan."""
+        changed = 0
+        for table, key, columns in (
+                ("events", "seq", ("actor", "data")), ("signatures", "seq", ("name", "actor")),
+                ("checkins", "seq", ("actor", "data")), ("overrides", "rule", ("actor", "reason")),
+                ("answers", "question", ("value",))):
+            cols = ", ".join(columns)
+            for row in self.db.execute(f"SELECT {key}, {cols} FROM {table} WHERE plan_id=?",
+                                       (plan_id,)).fetchall():
+                new = [_redact_column(column, value, redact)
+                       for column, value in zip(columns, row[1:], strict=True)]
+                if new != list(row[1:]):
+                    sets = ", ".join(f"{c}=?" for c in columns)
+                    self.db.execute(f"UPDATE {table} SET {sets} WHERE plan_id=? AND {key}=?",
+                                    [*new, plan_id, row[0]])
+                    changed += 1
+        return changed
+
+    # --- listing ------------------------------------------------------------------------------
+    def _where(self, state: str | None, pack: str | None, person: str | None
+               ) -> tuple[str, list]:
+        clauses, args = [], []
+        if state:
+            clauses.append("(p.state=? OR p.state LIKE ? ESCAPE '\\')")
+            args += [state, _like_prefix(state + ".")]
+        return _equal({"p.pack_id": pack, "p.person_id": person}, clauses, args)
+
+    def list_plans(self, *, state: str | None = None, pack: str | None = None,
+                   person: str | None = None, limit: int | None = None) -> list[dict]:
+        where, args = self._where(state, pack, person)
+        sql = ("SELECT p.id, p.pack_id, p.pack_version, coalesce(h.name, ''), p.person_id, "
+               "p.state, p.date, p.updated, p.previous_id, p.version FROM plans p "
+               f"LEFT JOIN people h ON h.id = p.person_id{where} ORDER BY p.updated DESC, p.id")
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        keys = ("id", "pack", "pack_version", "person", "person_id", "state", "date", "updated",
+                "previous", "version")
+        return [dict(zip(keys, row, strict=True)) for row in self.db.execute(sql, args)]
+
+    def count_plans(self, *, state: str | None = None, pack: str | None = None,
+                    person: str | None = None) -> int:
+        where, args = self._where(state, pack, person)
+        return self.db.execute(f"SELECT count(*) FROM plans p{where}", args).fetchone()[0]
+
+    def events(self, plan_id: str) -> list[dict]:
+        return self.events_since(self.resolve_id(plan_id), -1)
+
+
+def _redactor(person: dict) -> Callable[[Any], Any]:
+    """Replace the person's name (any case; NFC) in strings, recursively."""
+    from .people import nfc
+
+    pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, nfc(person["name"]).split()))
+                         + r"(?!\w)", re.IGNORECASE)
+    ids = {person["id"]}
+
+    def redact(value: Any) -> Any:
+        if isinstance(value, str):
+            if value in ids:
+                return value  # an opaque id stays: the plans' links and digests keep
+            return pattern.sub(REDACTED, nfc(value))
+        if isinstance(value, list):
+            return [redact(v) for v in value]
+        if isinstance(value, dict):
+            return {k: redact(v) for k, v in value.items()}
+        return value
+
+    return redact
+
+
+def _redact_column(column: str, value: Any, redact: Callable[[Any], Any]) -> Any:
+    if column in ("data", "value"):
+        return _dump(redact(json.loads(value)))
+    return redact(value) if isinstance(value, str) else value
+
+
+def _equal(columns: dict[str, Any], clauses: list[str] | None = None,
+           args: list | None = None) -> tuple[str, list]:
+    """`` WHERE a=? AND b=?`` for the columns given a value (and any clauses already made)."""
+    clauses, args = list(clauses or []), list(args or [])
+    for column, value in columns.items():
+        if value:
+            clauses.append(f"{column}=?")
+            args.append(value)
+    return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
+
+
+def _dump(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def _like_prefix(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
