@@ -11,15 +11,28 @@ follow-up, until a check-in marks it done. Dates come from :mod:`engine.schedule
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 
 from .errors import UsageError
-from .i18n import _
+from .i18n import N_, _
 from .plan import Plan
 
 _WITHIN = re.compile(r"^\s*(\d{1,4})\s*([dwm]?)\s*$", re.IGNORECASE)
-_EARLY = ("preparation", "conversation")
+#: Phases in which a plan's conversation has not been held yet.
+EARLY_PHASES = ("preparation", "conversation")
+
+
+#: What each kind of due item is called (for lists, mails and calendars).
+KIND_LABELS = {"conversation": N_("conversation"), "announcement": N_("announcement"),
+               "preparation": N_("preparation"), "checkin": N_("check-in"),
+               "evaluation": N_("evaluation"), "meeting": N_("meeting"),
+               "action": N_("action"), "first_pop": N_("first POP"),
+               "yearly_update": N_("yearly update")}
+
+
+def kind_label(kind: str, translate: Callable[[str], str] = _) -> str:
+    return translate(KIND_LABELS[kind]) if kind in KIND_LABELS else kind
 
 
 def parse_within(text: str, today: date) -> date:
@@ -52,7 +65,7 @@ def plan_items(plan: Plan) -> list[dict]:
     if plan.closed:
         return []
     items = []
-    if phase in _EARLY and plan.date:
+    if phase in EARLY_PHASES and plan.date:
         items.append({"id": "conversation", "kind": "conversation", "date": plan.date,
                       "title": _("POP conversation")})
     visits = 0
@@ -60,7 +73,7 @@ def plan_items(plan: Plan) -> list[dict]:
         kind = item["kind"]
         if kind in ("checkin", "meeting"):
             visits += 1
-            if phase not in (*_EARLY, "follow_up") or len(plan.checkins) >= visits:
+            if phase not in (*EARLY_PHASES, "follow_up") or len(plan.checkins) >= visits:
                 continue
         elif kind in ("announcement", "preparation") and phase != "preparation":
             continue
@@ -85,6 +98,7 @@ def due(plans: Iterable[Plan], today: date, until: date) -> list[dict]:
             if when > until:
                 continue
             found.append({**item, "days": (when - today).days, "overdue": when < today,
-                          "plan": plan.id, "person": plan.person, "pack": plan.pack_id,
+                          "plan": plan.id, "person": plan.person,
+                          "person_id": plan.person_id, "pack": plan.pack_id,
                           "state": plan.state})
     return sorted(found, key=lambda i: (i["date"], i["person"].lower(), i["plan"]))

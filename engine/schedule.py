@@ -2,6 +2,8 @@
 
 A schedule item is dated by ``offset_days`` from the conversation date (negative: before), or by
 the answer to the date question it names. Items that cannot be dated yet keep ``date: None``.
+The duty kinds (:data:`DUTY_KINDS`) are not moments of one plan but of the organisation (a
+first POP after hiring, the yearly update): :mod:`engine.report` dates them.
 """
 
 from __future__ import annotations
@@ -11,6 +13,9 @@ from typing import Any
 
 from .dates import add_days, parse_date
 from .pack import Pack
+
+#: Due rules about people rather than one plan's cycle, turned on by a pack's schedule.
+DUTY_KINDS = ("first_pop", "yearly_update")
 
 
 def due_dates(plan: Any) -> list[dict]:
@@ -28,6 +33,8 @@ def schedule_of(pack: Pack, conversation_date: str | None = None,
     start = parse_date(conversation_date) if conversation_date else None
     out = []
     for item in pack.schedule:
+        if item.get("kind") in DUTY_KINDS:
+            continue
         when: Date | None = None
         if item.get("offset_days") is not None and start is not None:
             when = add_days(start, int(item["offset_days"]))
@@ -40,3 +47,8 @@ def schedule_of(pack: Pack, conversation_date: str | None = None,
                     "offset_days": item.get("offset_days"), "question": item.get("question")})
     return out
 
+
+
+def duty(pack: Pack, kind: str) -> dict | None:
+    """The pack's due rule of a duty kind (``first_pop``, ``yearly_update``), if it has one."""
+    return next((item for item in pack.schedule if item.get("kind") == kind), None)

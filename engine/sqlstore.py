@@ -30,6 +30,7 @@ from .plan import Plan, now
 from .store import StaleWrite, Store
 
 _PLAN_ID = re.compile(r"[a-z0-9]{1,32}")  # an id or a prefix of one, as typed
+_BATCH = 500  # plans read per query: well under every database's limit on parameters
 
 #: Every table that holds rows about a plan, by the column naming the plan.
 PLAN_TABLES = (("answers", "plan_id"), ("plan_roles", "plan_id"), ("overrides", "plan_id"),
@@ -220,39 +221,58 @@ class SQLStore(Store):
 
     def load_plan(self, plan_id: str) -> Plan:
         plan_id = self.resolve_id(plan_id)
-        row = self.db.execute(
-            "SELECT state, date, created, updated, previous_id, cursor, digest, version "
-            "FROM plans WHERE id=?", (plan_id,)).fetchone()
-        if row is None:  # erased between resolving and reading
+        found = self.load_plans([plan_id])
+        if not found:  # erased between resolving and reading
             raise UsageError(_("no plan {id!r}").format(id=plan_id))
-        state, date, created, updated, previous, cursor, digest, version = row
-        pack = self._pack(digest)
-        plan = Plan(plan_id, pack, state, date=date, created=created, updated=updated,
-                    previous_id=previous, cursor=cursor, version=version)
-        for role, pid, name in self.db.execute(
-                "SELECT r.role, r.person_id, p.name FROM plan_roles r LEFT JOIN people p "
-                f"ON p.id = r.person_id WHERE r.plan_id=? ORDER BY {self.ROLE_ORDER}", (plan_id,)):
-            plan.people[role] = name if name is not None else REDACTED
-            plan.person_ids[role] = pid
-        answers = {q: json.loads(v) for q, v in self.db.execute(
-            "SELECT question, value FROM answers WHERE plan_id=?", (plan_id,))}
-        order = {q: i for i, q in enumerate(pack.questions)}
-        plan.answers = dict(sorted(answers.items(), key=lambda kv: order.get(kv[0], 1e9)))
-        plan.overrides = {r: {"reason": reason, "actor": actor, "at": at}
-                          for r, reason, actor, at in self.db.execute(
-                              "SELECT rule, reason, actor, at FROM overrides WHERE plan_id=?",
-                              (plan_id,))}
-        plan.signatures = [{"role": role, "name": name, "person_id": pid, "at": at,
-                            "digest": digest}
-                           for role, name, pid, at, digest in self.db.execute(
-                               "SELECT role, name, person_id, at, digest FROM signatures "
-                               "WHERE plan_id=? ORDER BY seq", (plan_id,))]
-        plan.checkins = [{**json.loads(data), "date": date, "at": at, "actor": actor}
-                         for date, at, actor, data in self.db.execute(
-                             "SELECT date, at, actor, data FROM checkins WHERE plan_id=? "
-                             "ORDER BY seq", (plan_id,))]
-        agreement.refresh(plan)
-        return plan
+        return found[0]
+
+    def load_plans(self, plan_ids: list[str]) -> list[Plan]:
+        """Whole plans by id, a few queries per batch rather than per plan (reports over a
+        whole organisation); ids not (or no longer) in the store are left out."""
+        plans: list[Plan] = []
+        for start in range(0, len(plan_ids), _BATCH):
+            plans += self._load_batch(plan_ids[start:start + _BATCH])
+        return plans
+
+    def _load_batch(self, ids: list[str]) -> list[Plan]:
+        marks = ",".join("?" * len(ids))
+        plans: dict[str, Plan] = {}
+        for plan_id, state, date, created, updated, previous, cursor, digest, version in \
+                self.db.execute("SELECT id, state, date, created, updated, previous_id, cursor, "
+                                f"digest, version FROM plans WHERE id IN ({marks})", ids):
+            plans[plan_id] = Plan(plan_id, self._pack(digest), state, date=date, created=created,
+                                  updated=updated, previous_id=previous, cursor=cursor,
+                                  version=version)
+        for plan_id, role, pid, name in self.db.execute(
+                "SELECT r.plan_id, r.role, r.person_id, p.name FROM plan_roles r LEFT JOIN "
+                f"people p ON p.id = r.person_id WHERE r.plan_id IN ({marks}) "
+                f"ORDER BY r.plan_id, {self.ROLE_ORDER}", ids):
+            plans[plan_id].people[role] = name if name is not None else REDACTED
+            plans[plan_id].person_ids[role] = pid
+        answers: dict[str, dict] = {plan_id: {} for plan_id in plans}
+        for plan_id, question, value in self.db.execute(
+                f"SELECT plan_id, question, value FROM answers WHERE plan_id IN ({marks})", ids):
+            answers[plan_id][question] = json.loads(value)
+        for plan_id, rule, reason, actor, at in self.db.execute(
+                "SELECT plan_id, rule, reason, actor, at FROM overrides "
+                f"WHERE plan_id IN ({marks})", ids):
+            plans[plan_id].overrides[rule] = {"reason": reason, "actor": actor, "at": at}
+        for plan_id, role, name, pid, at, digest in self.db.execute(
+                "SELECT plan_id, role, name, person_id, at, digest FROM signatures "
+                f"WHERE plan_id IN ({marks}) ORDER BY seq", ids):
+            plans[plan_id].signatures.append({"role": role, "name": name, "person_id": pid,
+                                              "at": at, "digest": digest})
+        for plan_id, date, at, actor, data in self.db.execute(
+                "SELECT plan_id, date, at, actor, data FROM checkins "
+                f"WHERE plan_id IN ({marks}) ORDER BY seq", ids):
+            plans[plan_id].checkins.append({**json.loads(data), "date": date, "at": at,
+                                            "actor": actor})
+        for plan_id, plan in plans.items():
+            order = {q: i for i, q in enumerate(plan.pack.questions)}
+            plan.answers = dict(sorted(answers[plan_id].items(),
+                                       key=lambda kv: order.get(kv[0], 1e9)))
+            agreement.refresh(plan)
+        return [plans[plan_id] for plan_id in ids if plan_id in plans]
 
     def events_since(self, plan_id: str, version: int) -> list[dict]:
         return [{"seq": seq, "version": v, "at": at, "actor": actor, "kind": kind,
@@ -357,19 +377,13 @@ class SQLStore(Store):
         return row[0] if row else None
 
     # --- people -------------------------------------------------------------------------------
-    def _person(self, row: tuple | None) -> dict | None:
-        if row is None:
-            return None
-        person = dict(zip(PERSON_COLUMNS, row, strict=True))
-        leader = person["leader_id"] and self.db.execute(
-            "SELECT name FROM people WHERE id=?", (person["leader_id"],)).fetchone()
-        person["leader"] = leader[0] if leader else None
-        return person
-
     def _people(self, where: str, args: tuple | list) -> list[dict]:
+        """People as dicts, each with their leader's name (one query, however many)."""
         cols = ", ".join(PERSON_COLUMNS)
-        return [self._person(row) for row in self.db.execute(
-            f"SELECT {cols} FROM people {where}", args).fetchall()]
+        rows = self.db.execute(f"SELECT {cols}, (SELECT l.name FROM people l WHERE "
+                               f"l.id = people.leader_id) FROM people {where}", args).fetchall()
+        return [{**dict(zip(PERSON_COLUMNS, row[:-1], strict=True)), "leader": row[-1]}
+                for row in rows]
 
     def add_person(self, name: str, **fields: Any) -> dict:
         at = now()

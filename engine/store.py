@@ -63,6 +63,10 @@ class Store(ABC):
     def load_plan(self, plan_id: str) -> Plan: ...
 
     @abstractmethod
+    def load_plans(self, plan_ids: list[str]) -> list[Plan]:
+        """Whole plans by full id, in that order; ids not in the store are left out."""
+
+    @abstractmethod
     def events_since(self, plan_id: str, version: int) -> list[dict]: ...
 
     @abstractmethod

@@ -80,6 +80,18 @@ def postgres_url(postgres_database):
     return new_postgres_store(postgres_database)
 
 
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path, monkeypatch):
+    """An empty store of each kind, named by POP_STORE (as a user would); the PostgreSQL one
+    not yet initialised (``pop store init``)."""
+    if request.param == "sqlite":
+        url = f"sqlite://{tmp_path}/store/pop.sqlite3"
+    else:
+        url = request.getfixturevalue("postgres_url")
+    monkeypatch.setenv("POP_STORE", url)
+    return url
+
+
 @pytest.fixture(autouse=True)
 def pop_env(tmp_path, monkeypatch, request):
     """Never touch a real user's data; English messages unless a test asks for Dutch."""

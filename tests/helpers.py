@@ -28,6 +28,23 @@ def pop_process(*args: str, env: dict | None = None, input: str | None = None,
                           env=full_env, input=input, timeout=timeout, cwd=TESTS)
 
 
+VDAB = EXAMPLES / "vdab-answers.yaml"
+VTOC = EXAMPLES / "vtoc-answers.yaml"
+
+
+def ok(*args: str, env: dict | None = None) -> str:
+    """``pop ARGS`` as a process that must succeed; its stdout."""
+    result = pop_process(*args, env=env)
+    assert result.returncode == 0, (args, result.stdout, result.stderr)
+    return result.stdout
+
+
+def ok_json(*args: str, env: dict | None = None):
+    import json
+
+    return json.loads(ok(*args, "--json", env=env))
+
+
 def stored_rows() -> dict[str, list[tuple]]:
     """Every row of every table of the store the tests' pop uses (the SQLite file in
     ``POP_HOME``, or the database ``POP_STORE`` names)."""

@@ -293,7 +293,7 @@ def test_graph_is_a_state_diagram_of_the_lifecycle_with_the_agenda(pop):
 
     text = graph(pop, "vdab")
     lines = [line.strip() for line in text.splitlines()]
-    assert lines[:4] == ["---", 'title: "VDAB Leidraad POP (maatwerkbedrijven) (vdab 1.0.0)"',
+    assert lines[:4] == ["---", 'title: "VDAB Leidraad POP (maatwerkbedrijven) (vdab 1.1.0)"',
                          "---", "stateDiagram-v2"]
     pack = PackLibrary().load("vdab")
     sequence = state_sequence(pack)

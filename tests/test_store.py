@@ -7,7 +7,6 @@ only (what a server refuses, a copy onto it) take ``postgres_url``.
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 import struct
@@ -17,31 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from helpers import EXAMPLES, pop_command, pop_process, rows_mentioning, stored_rows
-
-VDAB = EXAMPLES / "vdab-answers.yaml"
-VTOC = EXAMPLES / "vtoc-answers.yaml"
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path, monkeypatch):
-    """An empty store of each kind, named by POP_STORE (as a user would)."""
-    if request.param == "sqlite":
-        url = f"sqlite://{tmp_path}/store/pop.sqlite3"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    monkeypatch.setenv("POP_STORE", url)
-    return url
-
-
-def ok(*args: str, env: dict | None = None) -> str:
-    result = pop_process(*args, env=env)
-    assert result.returncode == 0, (args, result.stdout, result.stderr)
-    return result.stdout
-
-
-def ok_json(*args: str, env: dict | None = None):
-    return json.loads(ok(*args, "--json", env=env))
+from helpers import VDAB, VTOC, ok, ok_json, pop_command, pop_process, rows_mentioning, stored_rows
 
 
 def a_signed_plan_with_checkins(env: dict | None = None) -> str:

@@ -192,7 +192,10 @@ rule = {
 schedule_item = {
     "title": "Schedule item",
     "description": "A moment in the cycle: an offset in days from the conversation, or a date "
-                   "the user gives in a date question.",
+                   "the user gives in a date question. Two kinds are duties of the "
+                   "organisation rather than moments of one plan: first_pop (a person hired "
+                   "offset_days ago still has no plan) and yearly_update (the last "
+                   "conversation was offset_days ago and no next cycle started).",
     "type": "object",
     "required": ["id", "title", "kind"],
     "additionalProperties": False,
@@ -200,9 +203,10 @@ schedule_item = {
         "id": p("Id", "Unique in the pack.", type="string", pattern=ID),
         "title": p("Title", "What happens then.", **{"$ref": "#/$defs/text"}),
         "kind": p("Kind", "What is due.", type="string",
-                  enum=["announcement", "preparation", "checkin", "evaluation", "meeting"]),
-        "offset_days": p("Offset in days", "Days from the conversation date (negative: before).",
-                         type="integer"),
+                  enum=["announcement", "preparation", "checkin", "evaluation", "meeting",
+                        "first_pop", "yearly_update"]),
+        "offset_days": p("Offset in days", "Days from the conversation date (negative: before); "
+                         "for first_pop, from the hiring date.", type="integer"),
         "question": p("Date question", "The id of a date question whose answer gives the date.",
                       type="string", pattern=ID),
         "roles": p("Roles", "Who it is for.", type="array", items={"type": "string"}),

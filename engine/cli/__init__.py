@@ -68,6 +68,7 @@ def build_cli() -> click.Group:
         people_cmd,
         plans_cmd,
         plugins_cmd,
+        report_cmd,
         run_cmd,
         store_cmd,
     )
@@ -92,7 +93,7 @@ def build_cli() -> click.Group:
         ctx.obj = App(data_dir=data_dir, store_url=store_url)
 
     for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
-                   people_cmd, export_cmd, store_cmd):
+                   people_cmd, export_cmd, store_cmd, report_cmd):
         module.register(cli)
     from engine.plugins import get_plugins, third_party_plugins
 

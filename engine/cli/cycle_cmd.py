@@ -158,11 +158,19 @@ def register(cli: click.Group) -> None:
     @click.option("--within", default="30d", show_default=True, metavar="PERIOD",
                   help=_("How far ahead: days (30d), weeks (2w) or months (3m)."))
     @click.option("--person", help=_("Only plans about this person."))
+    @click.option("--pack", "pack_id", metavar="ID",
+                  help=_("Also this pack's duties for people without a plan (a first POP "
+                         "after hiring), besides those of the packs the plans use."))
+    @click.option("--mail", is_flag=True,
+                  help=_("Send each leader one mail with the items of the people they lead "
+                         "(POP_SMTP_URL, POP_MAIL_FROM; addresses from the register)."))
+    @click.option("--dry-run", is_flag=True,
+                  help=_("With --mail: print the mails instead of sending them."))
     @click.option("--today", hidden=True)
     @json_option
     @pass_app
-    def due(app: App, within: str, person: str | None, today: str | None,
-            as_json: bool) -> None:
+    def due(app: App, within: str, person: str | None, pack_id: str | None, mail: bool,
+            dry_run: bool, today: str | None, as_json: bool) -> None:
         from engine.clock import today as clock_today
         from engine.dates import format_date
         from engine.due import due as due_items
@@ -175,7 +183,15 @@ def register(cli: click.Group) -> None:
         person_id = app.person(person)["id"] if person else None
         plans = (store.load_plan(row["id"]) for row in store.list_plans(person=person_id)
                  if row["state"] != "closed")
-        items = due_items(plans, day, until)
+        from engine.report import due_duties
+
+        extra = [app.library().load(pack_id)] if pack_id else []
+        items = sorted([*due_items(plans, day, until),
+                        *due_duties(store, day, until, person_id=person_id, extra_packs=extra)],
+                       key=lambda i: (i["date"], i["person"].lower(), i["plan"] or ""))
+        if mail or dry_run:
+            _mail_leaders(store, items, until.isoformat(), dry_run, as_json)
+            return
         if as_json:
             echo_json({"today": day.isoformat(), "until": until.isoformat(), "items": items})
             return
@@ -185,9 +201,12 @@ def register(cli: click.Group) -> None:
             return
         from .interview import shorten
 
+        def where(item: dict) -> str:
+            return f" ({item['plan']})" if item["plan"] else ""
+
         for item in items:
             click.echo(f"{item['date']}  {_when(item['days']):<16} {_kind(item['kind']):<14} "
-                       f"{item['person']} ({item['plan']}): {shorten(item['title'], 70)}")
+                       f"{item['person']}{where(item)}: {shorten(item['title'], 70)}")
 
     # --- evaluation and close -------------------------------------------------------------------
     @cli.command(help=_("Evaluate a plan after its follow-up: what was reached, what not, why. "
@@ -602,7 +621,45 @@ def _when(days: int) -> str:
 
 
 def _kind(kind: str) -> str:
-    return {"conversation": _("conversation"), "announcement": _("announcement"),
-            "preparation": _("preparation"), "checkin": _("check-in"),
-            "evaluation": _("evaluation"), "meeting": _("meeting"),
-            "action": _("action")}.get(kind, kind)
+    from engine.due import kind_label
+
+    return kind_label(kind)
+
+
+def _mail_leaders(store: Any, items: list[dict], until: str, dry_run: bool,
+                  as_json: bool) -> None:
+    """One mail per leader (in the pack's language), printed with --dry-run, else sent."""
+    from engine.reminders import by_leader, message, send, sender
+
+    groups, unsent = by_leader(store, items)
+    source = sender()
+    mails = [message(group["leader"], group["items"], until, source,
+                     _pack_language(store, group["items"])) for group in groups]
+    if dry_run:
+        for mail in mails:
+            click.echo(mail.as_string())
+    else:
+        send(mails)
+    if as_json:
+        echo_json({"sent": not dry_run, "mails": [
+            {"to": m["To"], "subject": m["Subject"], "items": len(g["items"])}
+            for m, g in zip(mails, groups, strict=True)],
+            "unsent": unsent})
+    elif not dry_run:
+        click.echo(_("Sent {n} mails.").format(n=len(mails)))
+    for item in unsent:
+        click.secho(_("No mail about {person}: no leader with an e-mail address in the "
+                      "register (pop people edit PERSON --leader …, --email …)").format(
+            person=item["person"]), fg="yellow", err=True)
+
+
+def _pack_language(store: Any, items: list[dict]) -> str:
+    """The language of the first item's pack (nl-BE → nl); pop's own without a plan."""
+    from engine.i18n import LANGUAGES, current_language
+
+    for item in items:
+        if item.get("plan"):
+            code = (store.load_plan(item["plan"]).pack.language or "").split("-")[0]
+            if code in LANGUAGES:
+                return code
+    return current_language()

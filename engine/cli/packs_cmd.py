@@ -143,8 +143,12 @@ def describe(pack) -> str:  # noqa: ANN001 - engine.pack.Pack, imported lazily
     if pack.schedule:
         lines += ["", _("Schedule")]
         for item in pack.schedule:
-            when = (_("{n} days from the conversation").format(n=item["offset_days"])
-                    if "offset_days" in item else _("date from {q}").format(q=item["question"]))
+            if item.get("kind") == "first_pop":
+                when = _("{n} days after hiring, without a plan").format(n=item["offset_days"])
+            elif "offset_days" in item:
+                when = _("{n} days from the conversation").format(n=item["offset_days"])
+            else:
+                when = _("date from {q}").format(q=item["question"])
             lines.append(f"  - {pack.text(item['title'])}: {when}")
     if pack.outputs:
         lines += ["", _("Outputs")]

@@ -1,0 +1,102 @@
+"""`pop report` over a whole organisation: 10 000 people with 50 000 plans (five cycles each).
+
+Run: python benchmarks/report.py [--people N] [--cycles N] [--store URL]. Uses a temporary data
+folder (or an empty PostgreSQL database with --store). Every plan carries the vdab example's
+answers, so the report reads real actions. Target: ≤ 2 s on SQLite, printed beside a bare
+`python -c pass` measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
+    """People, each with ``cycles`` plans of the vdab example, inserted through SQL."""
+    from engine.people import name_key, new_person_id
+    from engine.plan import new_plan_id
+    from engine.store import open_store
+
+    open_store(home, url, setup="init").close()
+    made = subprocess.run([*pop_command(), "run", "--answers",
+                           str(ROOT / "examples" / "vdab-answers.yaml"), "--json"],
+                          capture_output=True, text=True, check=True)
+    store = open_store(home, url)
+    example = store.load_plan(json.loads(made.stdout)["plan"]["id"])
+    pack, answers = example.pack, example.answers
+    at = "2026-03-02T10:00:00+00:00"
+    person_rows, plan_rows, role_rows, answer_rows = [], [], [], []
+    for i in range(people):
+        person = new_person_id()
+        person_rows.append((person, f"Medewerker {i}", name_key(f"Medewerker {i}"),
+                            f"Team {i % 12}", "2019-09-01", at, at))
+        for cycle in range(cycles):
+            plan_id = new_plan_id()
+            last = cycle == cycles - 1
+            plan_rows.append((plan_id, pack.id, pack.version, pack.digest,
+                              "follow_up.uitvoering" if last else "closed", person,
+                              f"{2022 + cycle}-03-{1 + i % 28:02d}", at, at))
+            role_rows.append((plan_id, "employee", person))
+            answer_rows += [(plan_id, q, json.dumps(v, ensure_ascii=False, sort_keys=True))
+                            for q, v in answers.items()]
+    with store.transaction():
+        store.db.executemany("INSERT INTO people (id, name, name_key, team, hired, created, "
+                             "updated) VALUES (?,?,?,?,?,?,?)", person_rows)
+        store.db.executemany("INSERT INTO plans (id, pack_id, pack_version, digest, state, "
+                             "person_id, date, created, updated) VALUES (?,?,?,?,?,?,?,?,?)",
+                             plan_rows)
+        store.db.executemany("INSERT INTO plan_roles VALUES (?,?,?)", role_rows)
+        store.db.executemany("INSERT INTO answers VALUES (?,?,?)", answer_rows)
+    store.close()
+
+
+def pop_command() -> list[str]:
+    pop = Path(sys.executable).with_name("pop")
+    return [str(pop)] if pop.exists() else [sys.executable, "-m", "engine"]
+
+
+def timed(command: list[str], env: dict) -> float:
+    runs = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, check=True, env=env)
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--cycles", type=int, default=5)
+    parser.add_argument("--store", metavar="URL", help="an empty PostgreSQL database to use")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": "2026-12-01"}
+        if args.store:
+            env["POP_STORE"] = args.store
+        print(f"store: {args.store or 'SQLite file'}; filling {args.people} people × "
+              f"{args.cycles} plans …", file=sys.stderr)
+        os.environ.update(env)
+        fill(home, args.store, args.people, args.cycles)
+        command = pop_command()
+        bare = timed([sys.executable, "-c", "pass"], env)
+        for label, extra in (("pop report (table)", []), ("pop report --json", ["--json"]),
+                             ("pop report --format html", ["--format", "html"])):
+            seconds = timed([*command, "report", *extra], env)
+            print(f"{label:<26} {args.people} people, {args.people * args.cycles} plans: "
+                  f"{seconds:.2f} s = {seconds / bare:.0f}× python -c pass   (target ≤ 2 s)")
+
+
+if __name__ == "__main__":
+    main()

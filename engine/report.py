@@ -1,0 +1,159 @@
+"""The organisation's view: one row per person, and the duties that fall due across the store.
+
+A person's *current* plan is their latest (by conversation date, then last change) among the
+plans that count: all, or only those of ``pack`` and with a conversation on or after ``since``.
+Someone without such a plan is a row of their own ("no plan"), so HR sees who still waits.
+
+Two duties come from the packs' schedules (:data:`engine.schedule.DUTY_KINDS`): ``first_pop``,
+a person hired ``offset_days`` ago without any plan (the packs that count are those the store's
+plans use, and ``--pack``), and ``yearly_update``, a person whose last conversation was
+``offset_days`` ago and whose latest plan has no next cycle yet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+from typing import Any
+
+from .due import EARLY_PHASES, plan_items
+from .followup import STATUSES
+from .pack import Pack
+from .plan import Plan, phase_of
+from .schedule import duty
+from .store import Store
+
+
+def current_plans(store: Store, *, pack: str | None = None, since: str | None = None
+                  ) -> tuple[dict[str, dict], dict[str, str]]:
+    """person id → the light row (:meth:`Store.list_plans`) of their current plan; and person
+    id → the date of their last conversation held (of any plan that counts)."""
+    current: dict[str, dict] = {}
+    held: dict[str, str] = {}
+    for row in store.list_plans(pack=pack, limit=None):
+        person = row["person_id"]
+        if not person or (since and (row["date"] or "") < since):
+            continue
+        best = current.get(person)
+        if best is None or (row["date"] or "", row["updated"]) > (best["date"] or "",
+                                                                  best["updated"]):
+            current[person] = row
+        if row["date"] and phase_of(row["state"]) not in EARLY_PHASES:
+            held[person] = max(held.get(person, ""), row["date"])
+    return current, held
+
+
+def duty_items(person: dict, plan: Plan | None, packs: list[Pack], today: date) -> list[dict]:
+    """The first-POP or yearly-update item the person is due, if a pack turns the rule on."""
+    if plan is None:
+        hired = _iso(person.get("hired"))
+        for pack in packs:
+            rule = duty(pack, "first_pop")
+            if rule and hired:
+                return [_item(rule, pack, hired + timedelta(days=rule["offset_days"]), today)]
+        return []
+    rule = duty(plan.pack, "yearly_update")
+    held = _iso(plan.date)
+    if rule and held and plan.phase not in EARLY_PHASES:
+        return [_item(rule, plan.pack, held + timedelta(days=rule["offset_days"]), today)]
+    return []
+
+
+def person_rows(store: Store, today: date, *, team: str | None = None,
+                leader_id: str | None = None, pack: str | None = None, since: str | None = None,
+                extra_packs: list[Pack] | None = None) -> list[dict]:
+    """One row per person of the register (``team``/``leader_id``: only those)."""
+    from .agreement import status
+    from .followup import actions
+
+    people, plans, held, considered = _gather(store, team, leader_id, pack, since,
+                                              extra_packs)
+    rows = []
+    for person in people:
+        plan = plans.get(person["id"])
+        items = [*(_dated(plan_items(plan), today) if plan else []),
+                 *duty_items(person, plan, considered, today)]
+        items.sort(key=lambda i: i["date"])
+        overdue = [i for i in items if i["overdue"]]
+        counts = Counter(a["status"] for a in actions(plan)) if plan else Counter()
+        row: dict[str, Any] = {
+            "person_id": person["id"], "person": person["name"], "number": person["number"],
+            "team": person["team"], "leader": person["leader"], "hired": person["hired"],
+            "plan": plan.id if plan else None, "pack": plan.pack_id if plan else None,
+            "state": plan.state if plan else None,
+            "state_title": plan.pack.state_title(plan.state) if plan else None,
+            "last_conversation": held.get(person["id"]),
+            "next_due": items[0] if items else None,
+            "days_overdue": max((-i["days"] for i in overdue), default=0),
+            "actions": {s: counts.get(s, 0) for s in STATUSES},
+            "signed": status(plan)["agreed"] if plan else False,
+        }
+        rows.append(row)
+    return rows
+
+
+def _gather(store: Store, team: str | None, leader_id: str | None, pack: str | None,
+            since: str | None, extra_packs: list[Pack] | None
+            ) -> tuple[list[dict], dict[str, Plan], dict[str, str], list[Pack]]:
+    """The people asked for, their current plans (loaded), their last conversations, and the
+    packs whose duties count (``extra_packs`` and those of the plans)."""
+    people = store.list_people(team=team, leader_id=leader_id)
+    current, held = current_plans(store, pack=pack, since=since)
+    plans = {plan.person_id: plan for plan in store.load_plans(
+        [current[p["id"]]["id"] for p in people if p["id"] in current])}
+    packs = {plan.pack.digest: plan.pack for plan in plans.values()}
+    return people, plans, held, [*(extra_packs or []), *packs.values()]
+
+
+def summary(rows: list[dict]) -> dict:
+    """What a director reads first: counts by state, overdue by team, actions by status."""
+    by_state = Counter(r["state_title"] or "" for r in rows if r["plan"])
+    overdue_by_team = Counter(r["team"] or "" for r in rows if r["days_overdue"] > 0)
+    actions = Counter()
+    for r in rows:
+        actions.update(r["actions"])
+    return {"people": len(rows), "without_plan": sum(1 for r in rows if not r["plan"]),
+            "signed": sum(1 for r in rows if r["signed"]),
+            "overdue": sum(1 for r in rows if r["days_overdue"] > 0),
+            "plans_by_state": dict(by_state.most_common()),
+            "overdue_by_team": dict(overdue_by_team.most_common()),
+            "actions_by_status": {s: actions.get(s, 0) for s in STATUSES}}
+
+
+def _dated(items: list[dict], today: date) -> list[dict]:
+    out = []
+    for item in items:
+        when = date.fromisoformat(item["date"])
+        out.append({**item, "days": (when - today).days, "overdue": when < today})
+    return out
+
+
+def _item(rule: dict, pack: Pack, when: date, today: date) -> dict:
+    return {"id": rule["id"], "kind": rule["kind"], "title": pack.text(rule["title"]),
+            "date": when.isoformat(), "days": (when - today).days, "overdue": when < today}
+
+
+def _iso(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None
+
+
+def due_duties(store: Store, today: date, until: date, *, person_id: str | None = None,
+               extra_packs: list[Pack] | None = None) -> list[dict]:
+    """The duty items (first POP, yearly update) dated on or before ``until``, in the shape of
+    :func:`engine.due.due`'s items."""
+    people, plans, _held, considered = _gather(store, None, None, None, None, extra_packs)
+    if person_id:
+        people = [p for p in people if p["id"] == person_id]
+    found = []
+    for person in people:
+        plan = plans.get(person["id"])
+        for item in duty_items(person, plan, considered, today):
+            if date.fromisoformat(item["date"]) <= until:
+                found.append({**item, "plan": plan.id if plan else None,
+                              "person": person["name"], "person_id": person["id"],
+                              "pack": plan.pack_id if plan else None,
+                              "state": plan.state if plan else None})
+    return found
