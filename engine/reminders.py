@@ -27,9 +27,10 @@ OVERDUE = N_("{n} days overdue")
 FOOTER = N_("Sent by pop. Look at a plan with: pop show ID")
 
 
-def by_leader(store: Store, items: list[dict]) -> tuple[list[dict], list[dict]]:
-    """``([{leader, items}], unsent)``: the items per leader with an address, and the items
-    nobody can be mailed about (no leader, or a leader without an e-mail address)."""
+def by_leader(store: Store, items: list[dict], *, need_email: bool = True
+              ) -> tuple[list[dict], list[dict]]:
+    """``([{leader, items}], unsent)``: the items per leader (with an address, unless not
+    ``need_email``), and the items no leader can be told about."""
     groups: dict[str, dict] = {}
     unsent = []
     people: dict[str, dict | None] = {}
@@ -42,7 +43,7 @@ def by_leader(store: Store, items: list[dict]) -> tuple[list[dict], list[dict]]:
     for item in items:
         subject = person(item.get("person_id"))
         leader = person(subject["leader_id"]) if subject else None
-        if leader is None or not leader.get("email"):
+        if leader is None or (need_email and not leader.get("email")):
             unsent.append(item)
             continue
         groups.setdefault(leader["id"], {"leader": leader, "items": []})["items"].append(item)
@@ -119,3 +120,35 @@ def sender() -> str:
 
 def _when(item: dict, t: Any) -> str:
     return t(OVERDUE).format(n=-item["days"]) if item.get("overdue") else ""
+
+
+def calendar(leader: dict, items: list[dict], lang: str) -> bytes:
+    """One leader's due items as an iCalendar file: an all-day event per item."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from icalendar import Calendar, Event
+
+    from . import __version__
+
+    t = translator(lang)
+    cal = Calendar()
+    cal.add("prodid", f"-//pop {__version__}//due//NL")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", f"POP — {leader['name']}")
+    stamp = datetime.now(UTC).replace(microsecond=0)
+    for item in items:
+        day = date.fromisoformat(item["date"])
+        event = Event()
+        event.add("uid", f"{item.get('plan') or item.get('person_id')}-{item['id']}@pop")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", day)
+        event.add("dtend", day + timedelta(days=1))
+        event.add("summary", f"{kind_label(item['kind'], t)}: {item['person']} — "
+                             f"{item['title']}")
+        if item.get("plan"):
+            event.add("description", f"pop show {item['plan']}")
+        event.add("categories", [item["kind"]])
+        event.add("transp", "TRANSPARENT")
+        cal.add_component(event)
+    return cal.to_ical()

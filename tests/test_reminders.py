@@ -88,3 +88,20 @@ def test_a_missing_or_unreachable_mail_server_is_one_line(leaders, smtp_server):
     assert down.returncode == 1 and "the mail server 127.0.0.1:1" in down.stderr
     assert "Traceback" not in down.stderr + no_url.stderr + no_from.stderr
     assert arrived == []
+
+
+def test_one_calendar_per_leader(leaders, tmp_path):
+    from icalendar import Calendar
+
+    stream = pop_process("due", "--format", "ics", "--today", "2026-05-01", "--within", "60d")
+    assert stream.returncode == 0 and stream.stdout.count("BEGIN:VCALENDAR") == 1
+    assert stream.stderr.count("Sofie Claes") == 1                  # said once, not per item
+    folder = tmp_path / "agendas"
+    ok("due", "--format", "ics", "--today", "2026-05-01", "--within", "60d", "-o", str(folder))
+    (calendar_file,) = folder.glob("*.ics")
+    calendar = Calendar.from_ical(calendar_file.read_bytes())
+    assert calendar["x-wr-calname"] == "POP — Els Vandamme"
+    events = calendar.walk("VEVENT")
+    assert events and all("Dries Verbeeck" in str(e["summary"]) for e in events)
+    assert len({str(e["uid"]) for e in events}) == len(events)
+    assert calendar_file.stat().st_mode & 0o077 == 0

@@ -166,11 +166,18 @@ def register(cli: click.Group) -> None:
                          "(POP_SMTP_URL, POP_MAIL_FROM; addresses from the register)."))
     @click.option("--dry-run", is_flag=True,
                   help=_("With --mail: print the mails instead of sending them."))
+    @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "ics"]),
+                  default="text", help=_("ics: one calendar per leader of the people the "
+                                         "items are about."))
+    @click.option("-o", "--output", "output_dir", metavar="FOLDER",
+                  type=click.Path(file_okay=False),
+                  help=_("With --format ics: write each leader's calendar to FOLDER."))
     @click.option("--today", hidden=True)
     @json_option
     @pass_app
     def due(app: App, within: str, person: str | None, pack_id: str | None, mail: bool,
-            dry_run: bool, today: str | None, as_json: bool) -> None:
+            dry_run: bool, fmt: str, output_dir: str | None, today: str | None,
+            as_json: bool) -> None:
         from engine.clock import today as clock_today
         from engine.dates import format_date
         from engine.due import due as due_items
@@ -192,7 +199,10 @@ def register(cli: click.Group) -> None:
         if mail or dry_run:
             _mail_leaders(store, items, until.isoformat(), dry_run, as_json)
             return
-        if as_json:
+        if fmt == "ics":
+            _calendars(store, items, output_dir)
+            return
+        if as_json or fmt == "json":
             echo_json({"today": day.isoformat(), "until": until.isoformat(), "items": items})
             return
         if not items:
@@ -647,10 +657,31 @@ def _mail_leaders(store: Any, items: list[dict], until: str, dry_run: bool,
             "unsent": unsent})
     elif not dry_run:
         click.echo(_("Sent {n} mails.").format(n=len(mails)))
-    for item in unsent:
+    for person in dict.fromkeys(item["person"] for item in unsent):
         click.secho(_("No mail about {person}: no leader with an e-mail address in the "
                       "register (pop people edit PERSON --leader …, --email …)").format(
-            person=item["person"]), fg="yellow", err=True)
+            person=person), fg="yellow", err=True)
+
+
+def _calendars(store: Any, items: list[dict], output_dir: str | None) -> None:
+    """Each leader's calendar: to stdout (one after another), or a file each in FOLDER."""
+    from engine.files import private_dir, write_private
+    from engine.reminders import by_leader, calendar
+
+    groups, unsent = by_leader(store, items, need_email=False)
+    for group in groups:
+        leader = group["leader"]
+        data = calendar(leader, group["items"], _pack_language(store, group["items"]))
+        if output_dir is None:
+            click.get_binary_stream("stdout").write(data)
+            continue
+        folder = private_dir(Path(output_dir))
+        target = folder / f"{leader['id']}.ics"
+        write_private(target, data, force=True)
+        click.echo(_("{leader}: {file}").format(leader=leader["name"], file=target))
+    for person in dict.fromkeys(item["person"] for item in unsent):
+        click.secho(_("No calendar has {person}'s items: no leader in the register").format(
+            person=person), fg="yellow", err=True)
 
 
 def _pack_language(store: Any, items: list[dict]) -> str:
