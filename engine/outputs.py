@@ -204,7 +204,10 @@ class RenderContext:
         from .followup import actions as followup_actions
 
         pack, plan, lang = self.pack, self.plan, self.lang
-        answers = copy.deepcopy(plan.answers) if plan else {}
+        # private answers stay in the plan, never in a document printed from it
+        answers = {qid: copy.deepcopy(value) for qid, value in (plan.answers if plan else {})
+                   .items() if not (qid in pack.questions and
+                                    pack.questions[qid].question.get("private"))}
         ctx: dict[str, Any] = {
             "pack": copy.deepcopy(pack.data),
             "roles": copy.deepcopy(pack.roles),
@@ -309,7 +312,8 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
     """Phases → steps → questions with their texts, guidance and (for a plan) shown answers.
 
     Used by the built-in layouts; available to pack templates as ``agenda``. For a plan,
-    ``answered`` counts the answered questions of a step or phase.
+    ``answered`` counts the answered questions of a step or phase, and ``private`` questions
+    are left out (the guide, without a plan, shows them).
     """
     words = labels(lang)
     text = pack.text
@@ -320,7 +324,8 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
         for step in pack.steps(phase):
             guidance = step.get("guidance") or {}
             questions = [_question(pack, step, q, answers, words)
-                         for q in step.get("questions", [])]
+                         for q in step.get("questions", [])
+                         if answers is None or not q.get("private")]
             rules = pack.rules_at(step["id"])
             steps.append({
                 "id": step["id"], "title": text(step.get("title", step["id"])),

@@ -397,3 +397,21 @@ def test_help_does_not_import_the_renderers():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "POP_DISABLE_PLUGINS": "1"}, timeout=60)
     assert result.stdout.strip() == "[]", result.stderr
+
+
+def test_private_answers_stay_in_the_plan_but_in_no_document(pop_env):
+    """vdab's persoonlijkheid and thuissituatie are private: not in the sjabloon for VDAB."""
+    from helpers import VDAB, ok, ok_json
+
+    plan_id = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    private = {q: ok_json("show", plan_id)["answers"][q]
+               for q in ("persoonlijkheid", "thuissituatie")}
+    assert all(private.values())
+    for view in (["export", plan_id], ["export", plan_id, "--format", "html"],
+                 ["export", plan_id, "-t", "pop-sjabloon"]):
+        document = ok(*view)
+        assert "Achtergrond" in document or "achtergrond" in document.lower(), view
+        for text in private.values():
+            assert text[:40] not in document, view
+    guide = ok("guide", "vdab")
+    assert "Hoe ziet je thuissituatie eruit?" in guide      # the leader still asks it

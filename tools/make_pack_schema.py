@@ -69,6 +69,9 @@ question_props = {
     "type": p("Type", "How the answer is asked and stored. `records` is a repeatable group of "
               "fields, such as an action table.", type="string", enum=QTYPES),
     "required": p("Required", "An answer is needed to move on.", type="boolean"),
+    "private": p("Private", "The answer stays in the plan but is left out of every document "
+                 "printed from it (the pack's templates and the built-in md and html).",
+                 type="boolean"),
     "default": p("Default", "Offered when the question is asked."),
     "choices": p("Choices", "The options of a choice or multichoice question.", type="array",
                  minItems=1, items={"$ref": "#/$defs/choice"}),
