@@ -80,7 +80,7 @@ def to_csv(report: dict) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([heading for _key, heading in columns()])
     for row in report["rows"]:
-        writer.writerow([_safe(_text(value)) for value in flat(row).values()])
+        writer.writerow([safe_cell(_text(value)) for value in flat(row).values()])
     return out.getvalue()
 
 
@@ -218,7 +218,8 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _safe(text: str) -> str:
+def safe_cell(text: str) -> str:
+    """A CSV cell a spreadsheet shows as text, never as a formula."""
     return "'" + text if text.startswith(_FORMULA_START) else text
 
 

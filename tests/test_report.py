@@ -174,3 +174,31 @@ def test_due_lists_a_first_pop_and_the_yearly_update(organisation):
     assert "yearly update" in text and "Dries Verbeeck" in text
     row = rows_by_name("--today", "2027-03-20")["Dries Verbeeck"]
     assert row["days_overdue"] >= 11
+
+
+def test_the_inspection_dossier_holds_the_years_plans_and_an_index(organisation, tmp_path):
+    import zipfile
+
+    ok("sign", organisation["dries"], "--role", "employee")
+    ok("sign", organisation["dries"], "--role", "manager")
+    target = tmp_path / "dossier.zip"
+    result = pop_process("report", "--inspection", "--year", "2026", "-o", str(target))
+    assert result.returncode == 0 and "2 plans of 2026" in result.stderr, result.stderr
+    assert target.stat().st_mode & 0o077 == 0
+    with zipfile.ZipFile(target) as archive:
+        names = archive.namelist()
+        index = list(csv.DictReader(io.StringIO(archive.read("index.csv").decode("utf-8-sig"))))
+        pages = {n: archive.read(n).decode("utf-8") for n in names if n.endswith(".html")}
+    assert sorted(r["plan"] for r in index) == sorted(organisation.values())
+    dries = next(r for r in index if r["plan"] == organisation["dries"])
+    assert dries["signed"] == "yes" and dries["conversation"] == "2026-03-09"
+    assert dries["digest"] == ok_json("verify", organisation["dries"])["digest"]
+    assert set(pages) == {r["file"] for r in index} and all(
+        not name.startswith(("/", "..")) for name in names)
+    assert "Dries Verbeeck" in pages[dries["file"]]
+    assert "Ik woon alleen in een studio" not in pages[dries["file"]]   # private
+    empty = pop_process("report", "--inspection", "--year", "2025", "-o",
+                        str(tmp_path / "empty.zip"))
+    assert empty.returncode == 0 and "0 plans of 2025" in empty.stderr
+    no_file = pop_process("report", "--inspection")
+    assert no_file.returncode == 2 and "give -o FILE" in no_file.stderr

@@ -33,15 +33,25 @@ def register(cli: click.Group) -> None:
                   type=click.Path(dir_okay=False),
                   help=_("Write to FILE (readable by you only) instead of the terminal."))
     @click.option("--force", is_flag=True, help=_("Overwrite FILE if it exists."))
+    @click.option("--inspection", is_flag=True,
+                  help=_("The inspection dossier instead: a ZIP file (-o FILE) with every "
+                         "plan of --year as an HTML document and an index.csv."))
+    @click.option("--year", type=click.IntRange(1900, 2999), metavar="YEAR",
+                  help=_("With --inspection: the year of the conversations (default: this "
+                         "year)."))
     @click.option("--today", hidden=True)
     @pass_app
     def report(app: App, team: str | None, leader: str | None, pack_id: str | None,
                since: str | None, fmt: str | None, as_json: bool, output_file: str | None,
-               force: bool, today: str | None) -> None:
+               force: bool, inspection: bool, year: int | None, today: str | None) -> None:
         from engine.clock import today as clock_today
         from engine.errors import UsageError
         from engine.report import person_rows, summary
         from engine.report_output import render
+
+        if inspection:
+            _inspection(app, year or clock_today(today).year, output_file, force)
+            return
 
         fmt = "json" if as_json else fmt or _SUFFIXES.get(
             Path(output_file).suffix.lower() if output_file else "", "table")
@@ -75,3 +85,21 @@ def register(cli: click.Group) -> None:
 
         write_private(Path(output_file), document, force)
         click.echo(_("Written to {file}.").format(file=output_file), err=True)
+
+
+def _inspection(app: App, year: int, output_file: str | None, force: bool) -> None:
+    from engine.errors import UsageError
+    from engine.files import write_private
+    from engine.inspection import dossier
+
+    if not output_file:
+        raise UsageError(_("--inspection writes a ZIP file: give -o FILE (e.g. dossier.zip)"))
+
+    def progress(done: int, total: int) -> None:
+        if sys.stderr.isatty():
+            click.echo(f"\r{done}/{total}", err=True, nl=done == total)
+
+    data, count = dossier(app.store, year, app.plugins, progress)
+    write_private(Path(output_file), data, force)
+    click.echo(_("Written to {file}: {n} plans of {year} and index.csv.").format(
+        file=output_file, n=count, year=year), err=True)
