@@ -228,6 +228,7 @@ class RenderContext:
             signed = [{**s, "stale": s.get("digest") != digest} for s in plan.signatures]
             ctx["plan"] = {
                 "id": plan.id, "people": dict(plan.people), "date": plan.date,
+                "registered": copy.deepcopy(plan.registered),
                 "answers": answers, "digest": digest,
                 "signatures": [s for s in signed if not s["stale"]],
                 "all_signatures": signed,

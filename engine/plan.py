@@ -53,6 +53,8 @@ class Plan:
     person_ids: dict[str, str | None] = field(default_factory=dict)
     #: moves by one with every change; a write based on an older version is refused
     version: int = 0
+    #: role → what the register holds of that person (number, hired, team), for documents
+    registered: dict[str, dict] = field(default_factory=dict)
 
     @property
     def pack_id(self) -> str:

@@ -243,12 +243,13 @@ class SQLStore(Store):
             plans[plan_id] = Plan(plan_id, self._pack(digest), state, date=date, created=created,
                                   updated=updated, previous_id=previous, cursor=cursor,
                                   version=version)
-        for plan_id, role, pid, name in self.db.execute(
-                "SELECT r.plan_id, r.role, r.person_id, p.name FROM plan_roles r LEFT JOIN "
-                f"people p ON p.id = r.person_id WHERE r.plan_id IN ({marks}) "
-                f"ORDER BY r.plan_id, {self.ROLE_ORDER}", ids):
+        for plan_id, role, pid, name, number, hired, team in self.db.execute(
+                "SELECT r.plan_id, r.role, r.person_id, p.name, p.number, p.hired, p.team "
+                f"FROM plan_roles r LEFT JOIN people p ON p.id = r.person_id "
+                f"WHERE r.plan_id IN ({marks}) ORDER BY r.plan_id, {self.ROLE_ORDER}", ids):
             plans[plan_id].people[role] = name if name is not None else REDACTED
             plans[plan_id].person_ids[role] = pid
+            plans[plan_id].registered[role] = {"number": number, "hired": hired, "team": team}
         answers: dict[str, dict] = {plan_id: {} for plan_id in plans}
         for plan_id, question, value in self.db.execute(
                 f"SELECT plan_id, question, value FROM answers WHERE plan_id IN ({marks})", ids):

@@ -415,3 +415,15 @@ def test_private_answers_stay_in_the_plan_but_in_no_document(pop_env):
             assert text[:40] not in document, view
     guide = ok("guide", "vdab")
     assert "Hoe ziet je thuissituatie eruit?" in guide      # the leader still asks it
+
+
+def test_the_vdab_sjabloon_shows_the_registers_persoonsgegevens(pop_env):
+    from helpers import VDAB, ok, ok_json
+
+    plan_id = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    ok("people", "edit", "Dries Verbeeck", "--number", "1042", "--hired", "2021-09-01",
+       "--team", "Atelier verpakking")
+    sjabloon = ok("export", plan_id, "-t", "pop-sjabloon")
+    for line in ("| **Personeelsnummer** | 1042 |", "| **Team** | Atelier verpakking |",
+                 "| **In dienst sinds** | "):
+        assert line in sjabloon, line
