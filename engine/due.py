@@ -56,8 +56,9 @@ def parse_within(text: str, today: date) -> date:
     raise AssertionError("unreachable")
 
 
-def plan_items(plan: Plan) -> list[dict]:
-    """Every open moment of one plan with a date: ``{id, kind, title, date}``."""
+def plan_items(plan: Plan, plan_actions: list[dict] | None = None) -> list[dict]:
+    """Every open moment of one plan with a date: ``{id, kind, title, date}``
+    (``plan_actions``: :func:`engine.followup.actions` of the plan, if already made)."""
     from .followup import actions
     from .schedule import due_dates
 
@@ -81,7 +82,7 @@ def plan_items(plan: Plan) -> list[dict]:
             items.append({"id": item["id"], "kind": kind, "date": item["date"],
                           "title": item["title"]})
     if phase == "follow_up":
-        for action in actions(plan):
+        for action in actions(plan) if plan_actions is None else plan_actions:
             if action["deadline"] and action["status"] != "done":
                 items.append({"id": f"action-{action['n']}", "kind": "action",
                               "date": action["deadline"], "title": action["label"],

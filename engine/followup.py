@@ -42,8 +42,19 @@ def parse_status(raw: Any) -> str:
                                            enumerate(STATUSES, 1))))
 
 
+_ACTION_QUESTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {}
+
+
 def action_questions(pack: Pack) -> list[tuple[str, list[str], list[str]]]:
-    """``(question, label fields, timing fields)`` of each records question holding actions."""
+    """``(question, label fields, timing fields)`` of each records question holding actions;
+    worked out once per pack content (reports ask it for every plan)."""
+    found = _ACTION_QUESTIONS.get(pack.digest)
+    if found is None:
+        found = _ACTION_QUESTIONS[pack.digest] = _action_questions(pack)
+    return found
+
+
+def _action_questions(pack: Pack) -> list[tuple[str, list[str], list[str]]]:
     out: dict[str, tuple[list[str], list[str]]] = {}
     for rule in pack.rules:
         check = rule.get("check") or {}

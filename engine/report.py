@@ -71,11 +71,12 @@ def person_rows(store: Store, today: date, *, team: str | None = None,
     rows = []
     for person in people:
         plan = plans.get(person["id"])
-        items = [*(_dated(plan_items(plan), today) if plan else []),
+        done = actions(plan) if plan else []
+        items = [*(_dated(plan_items(plan, done), today) if plan else []),
                  *duty_items(person, plan, considered, today)]
         items.sort(key=lambda i: i["date"])
         overdue = [i for i in items if i["overdue"]]
-        counts = Counter(a["status"] for a in actions(plan)) if plan else Counter()
+        counts = Counter(a["status"] for a in done)
         row: dict[str, Any] = {
             "person_id": person["id"], "person": person["name"], "number": person["number"],
             "team": person["team"], "leader": person["leader"], "hired": person["hired"],
