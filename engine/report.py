@@ -16,8 +16,9 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from .agreement import status
 from .due import EARLY_PHASES, plan_items
-from .followup import STATUSES
+from .followup import STATUSES, actions
 from .pack import Pack
 from .plan import Plan, phase_of
 from .schedule import duty
@@ -63,9 +64,6 @@ def person_rows(store: Store, today: date, *, team: str | None = None,
                 leader_id: str | None = None, pack: str | None = None, since: str | None = None,
                 extra_packs: list[Pack] | None = None) -> list[dict]:
     """One row per person of the register (``team``/``leader_id``: only those)."""
-    from .agreement import status
-    from .followup import actions
-
     people, plans, held, considered = _gather(store, team, leader_id, pack, since,
                                               extra_packs)
     rows = []
