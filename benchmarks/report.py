@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
-    """People, each with ``cycles`` plans of the vdab example, inserted through SQL."""
+    """People, each with ``cycles`` plans of the vdab example, inserted through SQL; the
+    employee signed their current plan."""
+    from engine.agreement import content_digest
     from engine.people import name_key, new_person_id
     from engine.plan import new_plan_id
     from engine.store import open_store
@@ -35,7 +37,7 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
     example = store.load_plan(json.loads(made.stdout)["plan"]["id"])
     pack, answers = example.pack, example.answers
     at = "2026-03-02T10:00:00+00:00"
-    person_rows, plan_rows, role_rows, answer_rows = [], [], [], []
+    person_rows, plan_rows, role_rows, answer_rows, signature_rows = [], [], [], [], []
     for i in range(people):
         person = new_person_id()
         person_rows.append((person, f"Medewerker {i}", name_key(f"Medewerker {i}"),
@@ -43,9 +45,16 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
         for cycle in range(cycles):
             plan_id = new_plan_id()
             last = cycle == cycles - 1
+            held = f"{2022 + cycle}-03-{1 + i % 28:02d}"
+            example.people, example.person_ids = {"employee": "?"}, {"employee": person}
+            example.date = held
+            agreed = content_digest(example)  # kept with the plan's version, as a write does
             plan_rows.append((plan_id, pack.id, pack.version, pack.digest,
-                              "follow_up.uitvoering" if last else "closed", person,
-                              f"{2022 + cycle}-03-{1 + i % 28:02d}", at, at))
+                              "follow_up.uitvoering" if last else "closed", person, held, at, at,
+                              agreed))
+            if last:
+                signature_rows.append((plan_id, "employee", f"Medewerker {i}", at, agreed,
+                                       "bench"))
             role_rows.append((plan_id, "employee", person))
             answer_rows += [(plan_id, q, json.dumps(v, ensure_ascii=False, sort_keys=True))
                             for q, v in answers.items()]
@@ -53,10 +62,12 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
         store.db.executemany("INSERT INTO people (id, name, name_key, team, hired, created, "
                              "updated) VALUES (?,?,?,?,?,?,?)", person_rows)
         store.db.executemany("INSERT INTO plans (id, pack_id, pack_version, digest, state, "
-                             "person_id, date, created, updated) VALUES (?,?,?,?,?,?,?,?,?)",
-                             plan_rows)
+                             "person_id, date, created, updated, content_digest) "
+                             "VALUES (?,?,?,?,?,?,?,?,?,?)", plan_rows)
         store.db.executemany("INSERT INTO plan_roles VALUES (?,?,?)", role_rows)
         store.db.executemany("INSERT INTO answers VALUES (?,?,?)", answer_rows)
+        store.db.executemany("INSERT INTO signatures (plan_id, role, name, at, digest, actor) "
+                             "VALUES (?,?,?,?,?,?)", signature_rows)
     store.close()
 
 

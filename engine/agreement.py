@@ -24,27 +24,30 @@ from .plan import Plan
 AGREED_PHASES = ("preparation", "conversation")
 
 
-def content(plan: Plan) -> dict[str, Any]:
-    """What the signatures cover."""
-    agreed = {qid for qid, ref in plan.pack.questions.items() if ref.phase in AGREED_PHASES}
+def content(plan: Plan, answers: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the signatures cover (``answers``: the plan's answers as a write will leave them)."""
+    agreed = plan.pack.derived("agreement.agreed", lambda pack: frozenset(
+        qid for qid, ref in pack.questions.items() if ref.phase in AGREED_PHASES))
+    given = plan.answers if answers is None else answers
     return {"pack": plan.pack_id, "version": plan.pack_version,
             "people": {role: plan.person_ids.get(role) for role in plan.people},
             "date": plan.date,
-            "answers": {q: v for q, v in plan.answers.items() if q in agreed}}
+            "answers": {q: v for q, v in given.items() if q in agreed}}
 
 
 def canonical(data: Any) -> str:
     return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
-def content_digest(plan: Plan) -> str:
+def content_digest(plan: Plan, answers: dict[str, Any] | None = None) -> str:
     """The SHA-256 (hex) of the plan's agreed content in canonical JSON."""
-    return hashlib.sha256(canonical(content(plan)).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical(content(plan, answers)).encode("utf-8")).hexdigest()
 
 
-def refresh(plan: Plan) -> str:
-    """Mark each of the plan's signatures stale or not; returns the current digest."""
-    digest = content_digest(plan)
+def refresh(plan: Plan, digest: str | None = None) -> str:
+    """Mark each of the plan's signatures stale or not; returns the current digest
+    (``digest``: the one the store kept with this version of the plan, if trusted)."""
+    digest = digest or content_digest(plan)
     for signature in plan.signatures:
         signature["stale"] = signature["digest"] != digest
     return digest
@@ -69,6 +72,13 @@ def status(plan: Plan) -> dict[str, Any]:
 
 def is_agreed(plan: Plan) -> bool:
     return status(plan)["agreed"]
+
+
+def agreed_as_marked(plan: Plan) -> bool:
+    """Agreed, by the stale marks :func:`refresh` last set (the store sets them when it loads a
+    plan): a report over thousands of unchanged plans need not digest each one again."""
+    return all(any(s["role"] == role and not s.get("stale") for s in plan.signatures)
+               for role in plan.pack.signing_roles)
 
 
 def problems(plan: Plan) -> list[str]:

@@ -42,16 +42,10 @@ def parse_status(raw: Any) -> str:
                                            enumerate(STATUSES, 1))))
 
 
-_ACTION_QUESTIONS: dict[str, list[tuple[str, list[str], list[str]]]] = {}
-
-
 def action_questions(pack: Pack) -> list[tuple[str, list[str], list[str]]]:
     """``(question, label fields, timing fields)`` of each records question holding actions;
-    worked out once per pack content (reports ask it for every plan)."""
-    found = _ACTION_QUESTIONS.get(pack.digest)
-    if found is None:
-        found = _ACTION_QUESTIONS[pack.digest] = _action_questions(pack)
-    return found
+    worked out once per pack (reports ask it for every plan)."""
+    return pack.derived("followup.action_questions", _action_questions)
 
 
 def _action_questions(pack: Pack) -> list[tuple[str, list[str], list[str]]]:

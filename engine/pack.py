@@ -6,6 +6,7 @@ No I/O here: :mod:`engine.packs` finds, loads and validates packs and builds the
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -53,6 +54,15 @@ class Pack:
     data: dict
     templates: dict[str, str] = field(default_factory=dict)
     origin: str = ""
+    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
+                                     compare=False)
+
+    def derived(self, name: str, make: Callable[[Pack], Any]) -> Any:
+        """``make(self)``, worked out once per pack: what other modules read off a pack for
+        every plan of a report (its actions' questions, its dated moments)."""
+        if name not in self._derived:
+            self._derived[name] = make(self)
+        return self._derived[name]
 
     @property
     def id(self) -> str:

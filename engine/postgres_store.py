@@ -97,7 +97,11 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
 """.replace(" TEXT", ' TEXT COLLATE "C"')
 
 #: Schema version → the script that brings the one before it there (3: from an empty database).
-MIGRATIONS: dict[int, str] = {3: SCHEMA_3}
+MIGRATIONS: dict[int, str] = {
+    3: SCHEMA_3,
+    # 4: the digest of each plan's agreed content, kept with its version (empty until a write)
+    4: "ALTER TABLE plans ADD COLUMN content_digest TEXT",
+}
 
 assert max(MIGRATIONS) == SCHEMA_VERSION
 
@@ -108,6 +112,7 @@ class PostgresStore(SQLStore):
     KIND = "postgresql"
     LOCK_ROW = " FOR UPDATE"
     ROLE_ORDER = "r.seq"
+    ANSWERS_OBJECT = "json_object_agg(question, value::json)::text"
 
     def __init__(self, url: str, *, setup: str | None = None):
         self.url = url

@@ -16,32 +16,13 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from .agreement import status
+from .agreement import agreed_as_marked
 from .due import EARLY_PHASES, plan_items
 from .followup import STATUSES, actions
 from .pack import Pack
-from .plan import Plan, phase_of
+from .plan import Plan
 from .schedule import duty
 from .store import Store
-
-
-def current_plans(store: Store, *, pack: str | None = None, since: str | None = None
-                  ) -> tuple[dict[str, dict], dict[str, str]]:
-    """person id → the light row (:meth:`Store.list_plans`) of their current plan; and person
-    id → the date of their last conversation held (of any plan that counts)."""
-    current: dict[str, dict] = {}
-    held: dict[str, str] = {}
-    for row in store.list_plans(pack=pack, limit=None):
-        person = row["person_id"]
-        if not person or (since and (row["date"] or "") < since):
-            continue
-        best = current.get(person)
-        if best is None or (row["date"] or "", row["updated"]) > (best["date"] or "",
-                                                                  best["updated"]):
-            current[person] = row
-        if row["date"] and phase_of(row["state"]) not in EARLY_PHASES:
-            held[person] = max(held.get(person, ""), row["date"])
-    return current, held
 
 
 def duty_items(person: dict, plan: Plan | None, packs: list[Pack], today: date) -> list[dict]:
@@ -85,7 +66,7 @@ def person_rows(store: Store, today: date, *, team: str | None = None,
             "next_due": items[0] if items else None,
             "days_overdue": max((-i["days"] for i in overdue), default=0),
             "actions": {s: counts.get(s, 0) for s in STATUSES},
-            "signed": status(plan)["agreed"] if plan else False,
+            "signed": agreed_as_marked(plan) if plan else False,
         }
         rows.append(row)
     return rows
@@ -97,10 +78,11 @@ def _gather(store: Store, team: str | None, leader_id: str | None, pack: str | N
     """The people asked for, their current plans (loaded), their last conversations, and the
     packs whose duties count (``extra_packs`` and those of the plans)."""
     people = store.list_people(team=team, leader_id=leader_id)
-    current, held = current_plans(store, pack=pack, since=since)
+    current = store.current_plans(pack=pack, since=since, not_held=EARLY_PHASES)
     plans = {plan.person_id: plan for plan in store.load_plans(
-        [current[p["id"]]["id"] for p in people if p["id"] in current])}
+        [current[p["id"]][0] for p in people if p["id"] in current], kept_digest=True)}
     packs = {plan.pack.digest: plan.pack for plan in plans.values()}
+    held = {person: last for person, (_plan, last) in current.items() if last}
     return people, plans, held, [*(extra_packs or []), *packs.values()]
 
 

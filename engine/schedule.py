@@ -32,23 +32,29 @@ def schedule_of(pack: Pack, conversation_date: str | None = None,
     answers = answers or {}
     start = parse_date(conversation_date) if conversation_date else None
     out = []
-    for item in pack.schedule:
-        if item.get("kind") in DUTY_KINDS:
-            continue
+    for item in _moments(pack):
         when: Date | None = None
-        if item.get("offset_days") is not None and start is not None:
+        if item["offset_days"] is not None and start is not None:
             when = add_days(start, int(item["offset_days"]))
-        elif item.get("question"):
+        elif item["question"]:
             value = answers.get(item["question"])
             when = parse_date(value) if isinstance(value, str) else None
-        out.append({"id": item["id"], "title": pack.text(item.get("title", item["id"])),
-                    "kind": item.get("kind"), "date": when.isoformat() if when else None,
-                    "roles": list(item.get("roles", [])),
-                    "offset_days": item.get("offset_days"), "question": item.get("question")})
+        out.append({**item, "date": when.isoformat() if when else None,
+                    "roles": list(item["roles"])})
     return out
 
+
+def _moments(pack: Pack) -> list[dict]:
+    """The schedule's items of one plan's cycle, titled (a report dates them for every plan)."""
+    return pack.derived("schedule.moments", lambda pack: [
+        {"id": item["id"], "title": pack.text(item.get("title", item["id"])),
+         "kind": item.get("kind"), "roles": tuple(item.get("roles", [])),
+         "offset_days": item.get("offset_days"), "question": item.get("question")}
+        for item in pack.schedule if item.get("kind") not in DUTY_KINDS])
 
 
 def duty(pack: Pack, kind: str) -> dict | None:
     """The pack's due rule of a duty kind (``first_pop``, ``yearly_update``), if it has one."""
-    return next((item for item in pack.schedule if item.get("kind") == kind), None)
+    rules = pack.derived("schedule.duties", lambda pack: {
+        item["kind"]: item for item in reversed(pack.schedule) if item.get("kind") in DUTY_KINDS})
+    return rules.get(kind)

@@ -222,6 +222,7 @@ def _migrate_people(store: SQLiteStore) -> None:
                    [(n, plan_id) for plan_id, n in counts.items()])
     old_names = {(p, r): n for p, r, n in db.execute("SELECT plan_id, role, name FROM old_people")}
     store._script(MIGRATION_3_END)
+    _keep_content_digest(store)  # load_plan reads the columns of this pop's schema
     for (plan_id,) in db.execute("SELECT DISTINCT plan_id FROM signatures").fetchall():
         plan = store.load_plan(plan_id)
         old = agreement.content(plan)
@@ -229,6 +230,14 @@ def _migrate_people(store: SQLiteStore) -> None:
         before = hashlib.sha256(agreement.canonical(old).encode("utf-8")).hexdigest()
         db.execute("UPDATE signatures SET digest=? WHERE plan_id=? AND digest=?",
                    (agreement.content_digest(plan), plan_id, before))
+
+
+def _keep_content_digest(store: SQLiteStore) -> None:
+    """Schema 4: the digest of each plan's agreed content, kept with its version (empty until
+    the plan's next write; pop works it out from the content meanwhile)."""
+    columns = {row[1] for row in store.db.execute("PRAGMA table_info(plans)")}
+    if "content_digest" not in columns:
+        store.db.execute("ALTER TABLE plans ADD COLUMN content_digest TEXT")
 
 
 #: Schema 1, 2, 3, …: each step a script or a function of the store.
@@ -280,6 +289,7 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     CREATE INDEX people_name ON people(name COLLATE NOCASE);
     """,
     _migrate_people,  # 3: people as records, plan versions
+    _keep_content_digest,  # 4
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

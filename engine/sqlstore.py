@@ -26,7 +26,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import REDACTED, DuplicateNumber, name_key, new_person_id
-from .plan import Plan, now
+from .plan import Plan, now, phase_of
 from .store import StaleWrite, Store
 
 _PLAN_ID = re.compile(r"[a-z0-9]{1,32}")  # an id or a prefix of one, as typed
@@ -45,7 +45,7 @@ COPY_TABLES: dict[str, tuple[str, ...]] = {
     "people": ("id", "name", "name_key", "number", "hired", "team", "email", "created",
                "updated"),
     "plans": ("id", "pack_id", "pack_version", "digest", "state", "person_id", "date",
-              "created", "updated", "previous_id", "cursor", "version"),
+              "created", "updated", "previous_id", "cursor", "version", "content_digest"),
     "plan_roles": ("plan_id", "role", "person_id"),
     "answers": ("plan_id", "question", "value"),
     "overrides": ("plan_id", "rule", "reason", "actor", "at"),
@@ -62,6 +62,8 @@ class SQLStore(Store):
     LOCK_ROW = ""
     #: How the roles of a plan keep the order they were given in.
     ROLE_ORDER = "r.rowid"
+    #: A plan's answers as one JSON object (one parse per plan, not one per answer).
+    ANSWERS_OBJECT = "json_group_object(question, json(value))"
     #: Which store this is, for ``pop store info``.
     KIND = ""
 
@@ -143,11 +145,19 @@ class SQLStore(Store):
             raise UsageError(_("no plan {id!r}").format(id=plan_id))
         return row[0]
 
-    def _event(self, plan: Plan, actor: str, kind: str, data: dict) -> dict:
-        """Move the plan's version on (compare-and-set) and append the event of this change."""
+    def _event(self, plan: Plan, actor: str, kind: str, data: dict,
+               answers: dict[str, Any] | None = None) -> dict:
+        """Move the plan's version on (compare-and-set) and append the event of this change.
+
+        The digest of the agreed content goes with the new version (``answers``: the plan's
+        answers after this change, when they are not yet in ``plan``), so that a report over
+        thousands of plans need not work it out again.
+        """
         at = now()
-        moved = self.db.execute("UPDATE plans SET updated=?, version=version+1 "
-                                "WHERE id=? AND version=?", (at, plan.id, plan.version))
+        moved = self.db.execute(
+            "UPDATE plans SET updated=?, version=version+1, content_digest=? "
+            "WHERE id=? AND version=?",
+            (at, agreement.content_digest(plan, answers), plan.id, plan.version))
         if moved.rowcount != 1:
             raise StaleWrite(_("plan {id} was changed by someone else meanwhile; nothing was "
                                "written, try again").format(id=plan.id))
@@ -226,23 +236,30 @@ class SQLStore(Store):
             raise UsageError(_("no plan {id!r}").format(id=plan_id))
         return found[0]
 
-    def load_plans(self, plan_ids: list[str]) -> list[Plan]:
+    def load_plans(self, plan_ids: list[str], *, kept_digest: bool = False) -> list[Plan]:
         """Whole plans by id, a few queries per batch rather than per plan (reports over a
-        whole organisation); ids not (or no longer) in the store are left out."""
+        whole organisation); ids not (or no longer) in the store are left out.
+
+        ``kept_digest``: mark signatures stale by the digest the store kept with each plan's
+        version instead of working it out from the content (a report; not an inspection).
+        """
         plans: list[Plan] = []
         for start in range(0, len(plan_ids), _BATCH):
-            plans += self._load_batch(plan_ids[start:start + _BATCH])
+            plans += self._load_batch(plan_ids[start:start + _BATCH], kept_digest)
         return plans
 
-    def _load_batch(self, ids: list[str]) -> list[Plan]:
+    def _load_batch(self, ids: list[str], kept_digest: bool) -> list[Plan]:
         marks = ",".join("?" * len(ids))
         plans: dict[str, Plan] = {}
-        for plan_id, state, date, created, updated, previous, cursor, digest, version in \
-                self.db.execute("SELECT id, state, date, created, updated, previous_id, cursor, "
-                                f"digest, version FROM plans WHERE id IN ({marks})", ids):
+        kept: dict[str, str | None] = {}
+        for plan_id, state, date, created, updated, previous, cursor, digest, version, \
+                content in self.db.execute(
+                    "SELECT id, state, date, created, updated, previous_id, cursor, digest, "
+                    f"version, content_digest FROM plans WHERE id IN ({marks})", ids):
             plans[plan_id] = Plan(plan_id, self._pack(digest), state, date=date, created=created,
                                   updated=updated, previous_id=previous, cursor=cursor,
                                   version=version)
+            kept[plan_id] = content if kept_digest else None
         for plan_id, role, pid, name, number, hired, team in self.db.execute(
                 "SELECT r.plan_id, r.role, r.person_id, p.name, p.number, p.hired, p.team "
                 f"FROM plan_roles r LEFT JOIN people p ON p.id = r.person_id "
@@ -251,9 +268,10 @@ class SQLStore(Store):
             plans[plan_id].person_ids[role] = pid
             plans[plan_id].registered[role] = {"number": number, "hired": hired, "team": team}
         answers: dict[str, dict] = {plan_id: {} for plan_id in plans}
-        for plan_id, question, value in self.db.execute(
-                f"SELECT plan_id, question, value FROM answers WHERE plan_id IN ({marks})", ids):
-            answers[plan_id][question] = json.loads(value)
+        for plan_id, values in self.db.execute(
+                f"SELECT plan_id, {self.ANSWERS_OBJECT} FROM answers "
+                f"WHERE plan_id IN ({marks}) GROUP BY plan_id", ids):
+            answers[plan_id] = json.loads(values)
         for plan_id, rule, reason, actor, at in self.db.execute(
                 "SELECT plan_id, rule, reason, actor, at FROM overrides "
                 f"WHERE plan_id IN ({marks})", ids):
@@ -269,10 +287,11 @@ class SQLStore(Store):
             plans[plan_id].checkins.append({**json.loads(data), "date": date, "at": at,
                                             "actor": actor})
         for plan_id, plan in plans.items():
-            order = {q: i for i, q in enumerate(plan.pack.questions)}
-            plan.answers = dict(sorted(answers[plan_id].items(),
-                                       key=lambda kv: order.get(kv[0], 1e9)))
-            agreement.refresh(plan)
+            refs = plan.pack.questions
+            plan.answers = dict(sorted(answers[plan_id].items(), key=lambda kv: (
+                refs[kv[0]].index if kv[0] in refs else len(refs), kv[0])))
+            if plan.signatures:
+                agreement.refresh(plan, kept[plan_id])
         return [plans[plan_id] for plan_id in ids if plan_id in plans]
 
     def events_since(self, plan_id: str, version: int) -> list[dict]:
@@ -288,7 +307,8 @@ class SQLStore(Store):
             self.db.execute("INSERT INTO answers VALUES (?,?,?) ON CONFLICT(plan_id, question) "
                             "DO UPDATE SET value=excluded.value", (plan.id, question, _dump(value)))
             event = self._event(plan, actor, "answer",
-                                {"question": question, "value": value, "previous": previous})
+                                {"question": question, "value": value, "previous": previous},
+                                {**plan.answers, question: value})
         plan.answers[question] = value
         agreement.refresh(plan)
         return event
@@ -299,7 +319,8 @@ class SQLStore(Store):
             self.db.execute("DELETE FROM answers WHERE plan_id=? AND question=?",
                             (plan.id, question))
             event = self._event(plan, actor, "answer_removed",
-                                {"question": question, "previous": previous})
+                                {"question": question, "previous": previous},
+                                {q: v for q, v in plan.answers.items() if q != question})
         plan.answers.pop(question, None)
         agreement.refresh(plan)
         return event
@@ -363,7 +384,8 @@ class SQLStore(Store):
                 "INSERT INTO answers VALUES (?,?,?) ON CONFLICT(plan_id, question) "
                 "DO UPDATE SET value=excluded.value",
                 [(plan.id, q, _dump(v)) for q, v in answers.items()])
-            event = self._event(plan, actor, "checkin", {**checkin, "previous": previous})
+            event = self._event(plan, actor, "checkin", {**checkin, "previous": previous},
+                                {**plan.answers, **answers})
             self.db.execute("INSERT INTO checkins (plan_id, date, at, actor, data) "
                             "VALUES (?,?,?,?,?)", (plan.id, checkin["date"], event["at"], actor,
                                                    _dump(body)))
@@ -559,6 +581,26 @@ class SQLStore(Store):
                     person: str | None = None) -> int:
         where, args = self._where(state, pack, person)
         return self.db.execute(f"SELECT count(*) FROM plans p{where}", args).fetchone()[0]
+
+    def current_plans(self, *, pack: str | None = None, since: str | None = None,
+                      not_held: tuple[str, ...] = ()) -> dict[str, tuple[str, str | None]]:
+        clauses, args = ["p.person_id IS NOT NULL", "p.person_id <> ''"], []
+        if since:
+            clauses.append("p.date >= ?")
+            args.append(since)
+        where, args = _equal({"p.pack_id": pack}, clauses, args)
+        latest: dict[str, str] = {}
+        held: dict[str, str] = {}
+        # newest first per person: the first row is the current plan, the first one held the
+        # last conversation (one ordered scan; cheaper than window functions in SQLite)
+        for person, plan_id, date, state in self.db.execute(
+                "SELECT p.person_id, p.id, coalesce(p.date, ''), p.state FROM plans p"
+                f"{where} ORDER BY p.person_id, coalesce(p.date, '') DESC, p.updated DESC, "
+                "p.id", args):
+            latest.setdefault(person, plan_id)
+            if date and person not in held and phase_of(state) not in not_held:
+                held[person] = date
+        return {person: (plan_id, held.get(person)) for person, plan_id in latest.items()}
 
     def events(self, plan_id: str) -> list[dict]:
         return self.events_since(self.resolve_id(plan_id), -1)

@@ -29,7 +29,7 @@ DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"
 #: The schema this pop writes; both stores number their migrations up to it.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class StoreBusy(PopError):
@@ -63,8 +63,9 @@ class Store(ABC):
     def load_plan(self, plan_id: str) -> Plan: ...
 
     @abstractmethod
-    def load_plans(self, plan_ids: list[str]) -> list[Plan]:
-        """Whole plans by full id, in that order; ids not in the store are left out."""
+    def load_plans(self, plan_ids: list[str], *, kept_digest: bool = False) -> list[Plan]:
+        """Whole plans by full id, in that order; ids not in the store are left out.
+        ``kept_digest``: trust the agreed content's digest the store kept with each version."""
 
     @abstractmethod
     def events_since(self, plan_id: str, version: int) -> list[dict]: ...
@@ -150,6 +151,13 @@ class Store(ABC):
     @abstractmethod
     def count_plans(self, *, state: str | None = None, pack: str | None = None,
                     person: str | None = None) -> int: ...
+
+    @abstractmethod
+    def current_plans(self, *, pack: str | None = None, since: str | None = None,
+                      not_held: tuple[str, ...] = ()) -> dict[str, tuple[str, str | None]]:
+        """person id → (id of their latest plan, by conversation date and then last change;
+        the latest conversation date of their plans in a phase not in ``not_held``), over the
+        plans of ``pack`` with a conversation on or after ``since``."""
 
     @abstractmethod
     def events(self, plan_id: str) -> list[dict]: ...

@@ -202,3 +202,27 @@ def test_the_inspection_dossier_holds_the_years_plans_and_an_index(organisation,
     assert empty.returncode == 0 and "0 plans of 2025" in empty.stderr
     no_file = pop_process("report", "--inspection")
     assert no_file.returncode == 2 and "give -o FILE" in no_file.stderr
+
+
+def test_signed_follows_the_content_as_pop_sign_does(organisation):
+    """The report reads the digest kept with each version; it must say what a fresh look says:
+    a changed action undoes the akkoord, signing again restores it, and a plan written before
+    digests were kept (none stored) is read from its content."""
+    from engine.store import open_store
+
+    plan = organisation["dries"]
+    for role in ("employee", "manager"):
+        ok("sign", plan, "--role", role)
+    assert rows_by_name()["Dries Verbeeck"]["signed"] is True
+    ok("checkin", plan, "--date", "2026-04-20", "--change", "2.wanneer=31-07-2026",
+       "--reason", "2=De opleiding schuift op")
+    assert ok_json("show", plan)["agreement"]["agreed"] is False
+    assert rows_by_name()["Dries Verbeeck"]["signed"] is False
+    for role in ("employee", "manager"):
+        ok("sign", plan, "--role", role)
+    assert rows_by_name()["Dries Verbeeck"]["signed"] is True
+    store = open_store()
+    with store.transaction():
+        store.db.execute("UPDATE plans SET content_digest=NULL")
+    store.close()
+    assert rows_by_name()["Dries Verbeeck"]["signed"] is True
