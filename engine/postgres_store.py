@@ -22,7 +22,7 @@ from typing import Any
 from .errors import PopError, UsageError
 from .i18n import _
 from .pack import Pack
-from .sqlstore import PLAN_TABLES, SQLStore
+from .sqlstore import PLAN_TABLES, SCHEMA_5, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds, redact_url
 
 #: Any number will do, as long as it is pop's: held while the schema changes.
@@ -101,6 +101,7 @@ MIGRATIONS: dict[int, str] = {
     3: SCHEMA_3,
     # 4: the digest of each plan's agreed content, kept with its version (empty until a write)
     4: "ALTER TABLE plans ADD COLUMN content_digest TEXT",
+    5: SCHEMA_5.replace(" TEXT", ' TEXT COLLATE "C"'),  # preparing on a phone
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION

@@ -22,7 +22,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import name_key
-from .sqlstore import SQLStore
+from .sqlstore import SCHEMA_5, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds
 
 MIGRATION_3 = """
@@ -290,6 +290,7 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     """,
     _migrate_people,  # 3: people as records, plan versions
     _keep_content_digest,  # 4
+    SCHEMA_5,  # 5: preparing on a phone (engine.sqlstore.SCHEMA_5)
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -35,7 +35,23 @@ _BATCH = 500  # plans read per query: well under every database's limit on param
 #: Every table that holds rows about a plan, by the column naming the plan.
 PLAN_TABLES = (("answers", "plan_id"), ("plan_roles", "plan_id"), ("overrides", "plan_id"),
                ("signatures", "plan_id"), ("checkins", "plan_id"), ("events", "plan_id"),
+               ("links", "plan_id"), ("drafts", "plan_id"), ("shares", "plan_id"),
                ("plans", "id"))
+#: Schema 5, the same in both stores: links for preparing on a phone (their tokens' hashes),
+#: answers given on them and not yet shared, and who shared.
+SCHEMA_5 = """
+CREATE TABLE links (
+    token_hash TEXT PRIMARY KEY, plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    role TEXT NOT NULL, created TEXT NOT NULL, expires TEXT NOT NULL, revoked TEXT);
+CREATE INDEX links_plan ON links(plan_id, role);
+CREATE TABLE drafts (
+    plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, role TEXT NOT NULL,
+    question TEXT NOT NULL, value TEXT NOT NULL, at TEXT NOT NULL,
+    PRIMARY KEY (plan_id, role, question));
+CREATE TABLE shares (
+    plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, role TEXT NOT NULL,
+    at TEXT NOT NULL, PRIMARY KEY (plan_id, role));
+"""
 PERSON_COLUMNS = ("id", "name", "number", "hired", "team", "leader_id", "email", "created",
                   "updated")
 #: What a copy moves, table by table in an order the foreign keys allow, by named columns (the
@@ -52,6 +68,9 @@ COPY_TABLES: dict[str, tuple[str, ...]] = {
     "events": ("seq", "plan_id", "at", "actor", "kind", "data", "version"),
     "signatures": ("seq", "plan_id", "role", "name", "at", "digest", "actor", "person_id"),
     "checkins": ("seq", "plan_id", "date", "at", "actor", "data"),
+    "links": ("token_hash", "plan_id", "role", "created", "expires", "revoked"),
+    "drafts": ("plan_id", "role", "question", "value", "at"),
+    "shares": ("plan_id", "role", "at"),
 }
 
 
@@ -394,6 +413,49 @@ class SQLStore(Store):
         agreement.refresh(plan)
         return event
 
+    # --- preparing on a phone -----------------------------------------------------------------
+    def add_link(self, plan_id: str, role: str, token_hash: str, expires: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT INTO links (token_hash, plan_id, role, created, expires) "
+                            "VALUES (?,?,?,?,?)", (token_hash, plan_id, role, now(), expires))
+
+    def find_link(self, token_hash: str) -> dict | None:
+        row = self.db.execute("SELECT plan_id, role, created, expires, revoked FROM links "
+                              "WHERE token_hash=?", (token_hash,)).fetchone()
+        keys = ("plan_id", "role", "created", "expires", "revoked")
+        return dict(zip(keys, row, strict=True)) if row else None
+
+    def revoke_links(self, plan_id: str, role: str) -> int:
+        with self.transaction():
+            return self.db.execute("UPDATE links SET revoked=? WHERE plan_id=? AND role=? AND "
+                                   "revoked IS NULL", (now(), plan_id, role)).rowcount
+
+    def drafts(self, plan_id: str, role: str) -> dict[str, Any]:
+        return {question: json.loads(value) for question, value in self.db.execute(
+            "SELECT question, value FROM drafts WHERE plan_id=? AND role=?", (plan_id, role))}
+
+    def save_draft(self, plan_id: str, role: str, question: str, value: Any) -> None:
+        with self.transaction():
+            if value is None:
+                self.db.execute("DELETE FROM drafts WHERE plan_id=? AND role=? AND question=?",
+                                (plan_id, role, question))
+            else:
+                self.db.execute(
+                    "INSERT INTO drafts VALUES (?,?,?,?,?) ON CONFLICT(plan_id, role, question) "
+                    "DO UPDATE SET value=excluded.value, at=excluded.at",
+                    (plan_id, role, question, _dump(value), now()))
+
+    def shared_at(self, plan_id: str, role: str) -> str | None:
+        row = self.db.execute("SELECT at FROM shares WHERE plan_id=? AND role=?",
+                              (plan_id, role)).fetchone()
+        return row[0] if row else None
+
+    def record_share(self, plan_id: str, role: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT INTO shares VALUES (?,?,?) ON CONFLICT(plan_id, role) "
+                            "DO NOTHING", (plan_id, role, now()))
+            self.db.execute("DELETE FROM drafts WHERE plan_id=? AND role=?", (plan_id, role))
+
     def successor(self, plan_id: str) -> str | None:
         row = self.db.execute("SELECT id FROM plans WHERE previous_id=? ORDER BY created LIMIT 1",
                               (plan_id,)).fetchone()
@@ -542,7 +604,7 @@ class SQLStore(Store):
         for table, key, columns in (
                 ("events", "seq", ("actor", "data")), ("signatures", "seq", ("name", "actor")),
                 ("checkins", "seq", ("actor", "data")), ("overrides", "rule", ("actor", "reason")),
-                ("answers", "question", ("value",))):
+                ("answers", "question", ("value",)), ("drafts", "question", ("value",))):
             cols = ", ".join(columns)
             for row in self.db.execute(f"SELECT {key}, {cols} FROM {table} WHERE plan_id=?",
                                        (plan_id,)).fetchall():

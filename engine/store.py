@@ -29,7 +29,7 @@ DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"
 #: The schema this pop writes; both stores number their migrations up to it.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class StoreBusy(PopError):
@@ -104,6 +104,35 @@ class Store(ABC):
     @abstractmethod
     def successor(self, plan_id: str) -> str | None:
         """The id of the plan of the next cycle, if one was started from this one."""
+
+    # preparing on a phone (:mod:`engine.links`)
+    @abstractmethod
+    def add_link(self, plan_id: str, role: str, token_hash: str, expires: str) -> None:
+        """Keep a one-person link by the hash of its token (the token itself is never kept)."""
+
+    @abstractmethod
+    def find_link(self, token_hash: str) -> dict | None:
+        """``{plan_id, role, created, expires, revoked}`` of the link with this token hash."""
+
+    @abstractmethod
+    def revoke_links(self, plan_id: str, role: str) -> int:
+        """Revoke every open link of the role in the plan; how many."""
+
+    @abstractmethod
+    def drafts(self, plan_id: str, role: str) -> dict[str, Any]:
+        """The role's answers given on a link and not yet shared, by question."""
+
+    @abstractmethod
+    def save_draft(self, plan_id: str, role: str, question: str, value: Any) -> None:
+        """Keep (or, for None, drop) one answer not yet shared."""
+
+    @abstractmethod
+    def shared_at(self, plan_id: str, role: str) -> str | None:
+        """When the role shared their preparation, if they did."""
+
+    @abstractmethod
+    def record_share(self, plan_id: str, role: str) -> None:
+        """Inside a plan's write: the role shared; their drafts are answers now, so drop them."""
 
     # people
     @abstractmethod

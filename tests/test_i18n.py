@@ -20,7 +20,8 @@ def code_messages() -> set[str]:
 
     found = set()
     for _filename, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / "engine"), method_map=[("**.py", "python")]):
+            str(ROOT / "engine"), method_map=[("**.py", "python"),
+                                              ("web/templates/**.html", "jinja2")]):
         found.add(message if isinstance(message, str) else message[0])
     return found
 

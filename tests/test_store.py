@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 from helpers import VDAB, VTOC, ok, ok_json, pop_command, pop_process, rows_mentioning, stored_rows
 
+from engine.store import SCHEMA_VERSION
+
 
 def a_signed_plan_with_checkins(env: dict | None = None) -> str:
     plan_id = ok_json("run", "--answers", str(VDAB), env=env)["plan"]["id"]
@@ -42,7 +44,7 @@ def test_init_info_and_migrate(store_url):
     assert "Store ready" in ok("store", "init")
     assert "up to date" in ok("store", "init")            # again: nothing to do, not an error
     about = ok_json("store", "info")
-    assert about["schema"] == about["schema_of_this_pop"] == 4
+    assert about["schema"] == about["schema_of_this_pop"] == SCHEMA_VERSION == 5
     assert set(about["counts"].values()) == {0}
     assert about["store"] == store_url.split(":")[0]
     plan_id = a_signed_plan_with_checkins()
@@ -124,7 +126,7 @@ def test_parallel_inits_make_one_schema(postgres_url):
     results = [(p.wait(timeout=60), p.stdout.read(), p.stderr.read()) for p in running]
     assert [code for code, _o, _e in results] == [0] * 8, results
     assert sum("Store ready" in out for _c, out, _e in results) == 1
-    assert stored_rows_at(postgres_url)["pop_schema"] == [(4,)]
+    assert stored_rows_at(postgres_url)["pop_schema"] == [(SCHEMA_VERSION,)]
 
 
 def test_a_database_of_another_program_is_refused_and_left_alone(postgres_url):
@@ -254,9 +256,9 @@ def test_a_store_of_schema_3_is_migrated_only_when_asked_and_keeps_its_plans(pos
         db.execute(SCHEMA_3)
         db.execute("INSERT INTO pop_schema VALUES (3)")
     line = refused(2, "list", env={"POP_STORE": postgres_url})
-    assert "has schema 3, this pop needs 4: run pop store migrate" in line
+    assert f"has schema 3, this pop needs {SCHEMA_VERSION}: run pop store migrate" in line
     ok("store", "migrate", env={"POP_STORE": postgres_url})
-    assert ok_json("store", "info", env={"POP_STORE": postgres_url})["schema"] == 4
+    assert ok_json("store", "info", env={"POP_STORE": postgres_url})["schema"] == SCHEMA_VERSION
     env = {"POP_STORE": postgres_url}
     plan = ok_json("run", "--answers", str(VDAB), env=env)["plan"]["id"]
     ok("sign", plan, "--role", "employee", env=env)

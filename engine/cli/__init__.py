@@ -70,6 +70,7 @@ def build_cli() -> click.Group:
         plugins_cmd,
         report_cmd,
         run_cmd,
+        serve_cmd,
         store_cmd,
     )
 
@@ -93,7 +94,7 @@ def build_cli() -> click.Group:
         ctx.obj = App(data_dir=data_dir, store_url=store_url)
 
     for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
-                   people_cmd, export_cmd, store_cmd, report_cmd):
+                   people_cmd, export_cmd, store_cmd, report_cmd, serve_cmd):
         module.register(cli)
     from engine.plugins import get_plugins, third_party_plugins
 

@@ -60,9 +60,21 @@ def register_prepare(cli: click.Group) -> None:
                   help=_("Start a new plan with this pack."))
     @click.option("--actor", default=None, help=_("Who answers (default: the person in that "
                                                    "role)."))
+    @click.option("--link", "as_link", is_flag=True,
+                  help=_("Print a link instead, with which that person prepares on their own "
+                         "phone or computer (pop serve must run)."))
+    @click.option("--base-url", metavar="URL", envvar="POP_BASE_URL",
+                  default="http://127.0.0.1:8765", show_default=True,
+                  help=_("With --link: where pop serve is reached (POP_BASE_URL)."))
+    @click.option("--days", type=int, default=14, show_default=True,
+                  help=_("With --link: how many days the link works."))
+    @click.option("--revoke", is_flag=True,
+                  help=_("Close every link of that role in the plan."))
+    @json_option
     @pass_app
     def prepare(app: App, plan_id: str | None, role: str, pack_ref: str | None,
-                actor: str | None) -> None:
+                actor: str | None, as_link: bool, base_url: str, days: int, revoke: bool,
+                as_json: bool) -> None:
         from engine.errors import UsageError
         from engine.session import Session
 
@@ -70,6 +82,9 @@ def register_prepare(cli: click.Group) -> None:
 
         if bool(plan_id) == bool(pack_ref):
             raise UsageError(_("give either a plan ID or --pack (to start a new plan)"))
+        if (as_link or revoke) and plan_id:
+            link_command(app, plan_id, role, base_url, days, revoke, as_json)
+            return
         if plan_id:
             session = Session(app.store.load_plan(plan_id), app.store, app.plugins, "")
         else:
@@ -106,6 +121,36 @@ def register_prepare(cli: click.Group) -> None:
             click.echo(_("{role} prepares with: pop prepare {id} --role {other}").format(
                 role=pack.role_name(other), id=plan.id, other=other))
         click.echo(_("The conversation continues with: pop run --resume {id}").format(id=plan.id))
+
+
+def link_command(app: App, plan_id: str, role: str, base_url: str, days: int, revoke: bool,
+                 as_json: bool) -> None:
+    """``pop prepare ID --role R --link`` / ``--revoke``."""
+    from engine.errors import UsageError
+    from engine.links import new_link
+
+    plan = app.store.load_plan(plan_id)
+    if revoke:
+        closed = app.store.revoke_links(plan.id, role)
+        if as_json:
+            echo_json({"plan": plan.id, "role": role, "revoked": closed})
+        else:
+            click.echo(_("{n} link(s) of {role} closed.").format(
+                n=closed, role=plan.pack.role_name(role)))
+        return
+    if not base_url.startswith(("http://", "https://")):
+        raise UsageError(_("--base-url must start with http:// or https://"))
+    token, expires = new_link(app.store, plan, role, days)
+    url = f"{base_url.rstrip('/')}/e/{token}"
+    if as_json:
+        echo_json({"plan": plan.id, "role": role, "url": url, "expires": expires})
+        return
+    name = plan.people.get(role) or plan.pack.role_name(role)
+    click.echo(url)
+    click.echo(_("For {name} only: whoever has this link can answer as them. It works until "
+                 "{date}, while pop serve runs; close it with: pop prepare {id} --role {role} "
+                 "--revoke").format(name=name, date=expires[:10], id=plan.id, role=role),
+               err=True)
 
 
 def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, actor: str,

@@ -1,0 +1,1 @@
+"""``pop serve``: the web face of pop (:mod:`engine.web.app`)."""

@@ -1,0 +1,245 @@
+"""``pop serve``: the plans in a browser for the leader, and a phone's preparation for the person.
+
+A small ASGI app over the same core as the terminal: pages are rendered on the server (Jinja2,
+sandboxed, autoescaped), every page works without JavaScript, and every change goes through
+:mod:`engine.links` and :class:`engine.session.Session` into the same store, one transaction
+each. Each request opens the store and closes it again, so a browser and a terminal on one plan
+see each other's changes at once.
+
+Two kinds of visitor, each with a cookie set from a link and never from anything else: the
+leader (the token ``pop serve`` prints) and one person preparing (a token of
+``pop prepare ID --role R --link``). A person's pages show only their own questions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from ..answers import InvalidAnswer
+from ..errors import PopError
+from ..i18n import _
+from ..links import Link, open_link, progress, questions_for, save, share
+from ..links import given as given_answers
+from ..store import Store
+from .conversation import conversation
+from .pages import Web, page, plain, raw_value, read_form, set_cookie
+from .security import DOCUMENT_POLICY, LEADER_COOKIE, PERSON_COOKIE, SecureHeaders, same
+
+SHOWN = 200  # plans on the list, the last changed first
+
+def create_app(web: Web) -> Starlette:
+    """The ASGI app ``pop serve`` runs (and tests drive with Starlette's test client)."""
+
+    def leader_only(handler: Callable[..., Any]) -> Callable[..., Any]:
+        async def guarded(request: Request) -> Response:
+            if not web.leader(request):
+                return web.paused(request) or plain(
+                    _("Leader's pages"),
+                    _("Open the address pop serve printed (with its token) on this computer."),
+                    403)
+            return await handler(request)
+        return guarded
+
+    async def home(request: Request) -> Response:
+        token = request.query_params.get("token")
+        if token is not None:
+            waiting = web.paused(request)
+            if waiting:
+                return waiting
+            if not same(token, web.guard.leader_token):
+                web.guard.missed(web.address(request))
+                return plain(_("Leader's pages"), _("That token is not this server's."), 403)
+            # the token leaves the address bar (and the history) at once
+            return set_cookie(RedirectResponse("/", 303), request, LEADER_COOKIE, token)
+        if not web.leader(request):
+            return plain(_("Leader's pages"),
+                         _("Open the address pop serve printed (with its token) on this "
+                           "computer."), 403)
+        store = web.store()
+        try:
+            plans = store.load_plans([row["id"] for row in store.list_plans(limit=SHOWN)])
+        finally:
+            store.close()
+        return page("plans.html", plans=plans, shown=SHOWN)
+
+    async def plan_page(request: Request) -> Response:
+        store = web.store()
+        try:
+            plan = _plan(store, request.path_params["plan_id"])
+            if plan is None:
+                return plain(_("No such plan"), _("There is no plan with this id."), 404)
+            from ..outputs import agenda
+
+            return page("plan.html", plan=plan, pack=plan.pack,
+                        agenda=agenda(plan.pack, plan.answers, plan.pack.language[:2]),
+                        preparing=progress(store, plan),
+                        documents=_documents(plan.pack),
+                        together=request.url.path.endswith("/together"))
+        finally:
+            store.close()
+
+    async def document(request: Request) -> Response:
+        from ..outputs import render
+
+        store = web.store()
+        try:
+            plan = _plan(store, request.path_params["plan_id"])
+            name = request.path_params["name"]
+            if plan is None or name not in _documents(plan.pack):
+                return plain(_("No such document"), _("There is no such document."), 404)
+            html, _format = render(plan.pack, "html", plan, None if name == "plan" else name,
+                                   web.plugins)
+        except PopError as problem:
+            return plain(_("The document cannot be made"), str(problem), 500)
+        finally:
+            store.close()
+        return HTMLResponse(html, headers={"content-security-policy": DOCUMENT_POLICY})
+
+    # --- the person preparing -----------------------------------------------------------------
+    async def enter(request: Request) -> Response:
+        waiting = web.paused(request)
+        if waiting:
+            return waiting
+        token = request.path_params["token"]
+        store = web.store()
+        try:
+            link = open_link(store, token)
+        finally:
+            store.close()
+        if link is None:
+            return web.refuse_guess(request)
+        return set_cookie(RedirectResponse("/prepare", 303), request, PERSON_COOKIE, token)
+
+    def person_only(handler: Callable[..., Any]) -> Callable[..., Any]:
+        async def guarded(request: Request) -> Response:
+            token = request.cookies.get(PERSON_COOKIE)
+            store = web.store()
+            try:
+                link = open_link(store, token) if token else None
+                if link is None:
+                    return web.paused(request) or plain(
+                        _("This link does not work"),
+                        _("Open the link you were sent again. If it still does not work, "
+                          "ask for a new one."), 403)
+                return await handler(request, store, link, token)
+            finally:
+                store.close()
+        return guarded
+
+    def prepare_context(store: Store, link: Link, token: str) -> dict[str, Any]:
+        answers = given_answers(store, link)
+        questions = questions_for(link.plan, link.role, {**link.plan.answers, **answers})
+        leader = next((link.plan.people[r] for r in link.plan.people if r != link.role), "")
+        return {"link": link, "plan": link.plan, "pack": link.plan.pack, "answers": answers,
+                "questions": questions, "leader": leader, "csrf": web.guard.csrf(token),
+                "shared": store.shared_at(link.plan.id, link.role)}
+
+    async def prepare_start(request: Request, store: Store, link: Link, token: str) -> Response:
+        context = prepare_context(store, link, token)
+        first = next((n for n, q in enumerate(context["questions"], 1)
+                      if q["id"] not in context["answers"]), 1)
+        return page("prepare_start.html", first=first, **context)
+
+    async def prepare_question(request: Request, store: Store, link: Link,
+                               token: str) -> Response:
+        context = prepare_context(store, link, token)
+        questions = context["questions"]
+        try:
+            n = int(request.path_params["n"])
+        except ValueError:
+            n = 0
+        if not 1 <= n <= len(questions):
+            return RedirectResponse("/prepare/summary", 303)
+        question = questions[n - 1]
+        error, findings, typed = None, [], None
+        if request.method == "POST":
+            form = await read_form(request)
+            if form is None or not web.guard.csrf_ok(token, (form.get("csrf") or [""])[0]):
+                return plain(_("Not saved"), _("This form is out of date; go back and try "
+                                               "again."), 400)
+            action = (form.get("action") or ["next"])[0]
+            if action == "back":
+                return RedirectResponse(f"/prepare/{n - 1}" if n > 1 else "/prepare", 303)
+            if action != "skip":
+                typed = raw_value(question, form, "value")
+                try:
+                    findings = save(store, web.plugins, link, question, typed)
+                except InvalidAnswer as bad:
+                    error = str(bad)
+                except PopError as problem:
+                    error = str(problem)
+                if error is None and not [f for f in findings if f.severity == "error"]:
+                    return RedirectResponse(_next(n, questions), 303)
+                context = prepare_context(store, link, token)
+            else:
+                return RedirectResponse(_next(n, questions), 303)
+        value = typed if error else context["answers"].get(question["id"])
+        return page("prepare_question.html", n=n, total=len(questions), question=question,
+                    value=value, error=error, findings=findings,
+                    choices=link.plan.pack.choices(question), status=400 if error else 200,
+                    **context)
+
+    async def prepare_summary(request: Request, store: Store, link: Link,
+                              token: str) -> Response:
+        return page("prepare_summary.html", error=None, **prepare_context(store, link, token))
+
+    async def prepare_share(request: Request, store: Store, link: Link, token: str) -> Response:
+        form = await read_form(request)
+        if form is None or not web.guard.csrf_ok(token, (form.get("csrf") or [""])[0]):
+            return plain(_("Not shared"), _("This form is out of date; go back and try "
+                                            "again."), 400)
+        try:
+            share(store, web.plugins, link)
+        except PopError as problem:
+            return page("prepare_summary.html", status=400, error=str(problem),
+                        **prepare_context(store, link, token))
+        return RedirectResponse("/prepare/summary", 303)
+
+    static = resources.files("engine.web") / "static"
+    routes = [
+        Route("/", home),
+        Route("/plans/{plan_id}", leader_only(plan_page)),
+        Route("/plans/{plan_id}/together", leader_only(plan_page)),
+        Route("/plans/{plan_id}/documents/{name}", leader_only(document)),
+        Route("/plans/{plan_id}/conversation",
+              leader_only(lambda request: conversation(web, request)), methods=["GET", "POST"]),
+        Route("/e/{token}", enter),
+        Route("/prepare", person_only(prepare_start)),
+        Route("/prepare/summary", person_only(prepare_summary)),
+        Route("/prepare/share", person_only(prepare_share), methods=["POST"]),
+        Route("/prepare/{n}", person_only(prepare_question), methods=["GET", "POST"]),
+        Mount("/static", StaticFiles(directory=str(static)), name="static"),
+    ]
+    app = Starlette(routes=routes)
+    app.add_middleware(SecureHeaders)
+    return app
+
+
+def _plan(store: Store, plan_id: str) -> Any:
+    try:
+        return store.load_plan(plan_id)
+    except PopError:
+        return None
+
+
+def _documents(pack: Any) -> dict[str, str]:
+    """name → title of the plan's HTML documents: the pack's default, and each of its outputs
+    of a plan that has an HTML template."""
+    out = {"plan": _("The plan")}
+    for output in pack.outputs:
+        stem = output["template"].split(".")[0]
+        if output.get("of", "plan") == "plan" and f"{stem}.html.j2" in pack.templates:
+            out[output["id"]] = pack.text(output.get("title", output["id"]))
+    return out
+
+
+def _next(n: int, questions: list[dict]) -> str:
+    return f"/prepare/{n + 1}" if n < len(questions) else "/prepare/summary"
