@@ -18,8 +18,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from .answers import InvalidAnswer, coerce
+from .dates import parse_date
 from .errors import UsageError
 from .i18n import _
+from .pack import TOGETHER
 from .plan import Plan
 from .plugins import Plugins
 from .rules import Finding, applies, check_rule, condition_refs
@@ -34,8 +36,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def new_link(store: Store, plan: Plan, role: str, days: int = DEFAULT_DAYS) -> tuple[str, str]:
-    """A new token for ``role`` in ``plan`` and its expiry (ISO); the role must prepare."""
+def new_link(store: Store, plan: Plan, role: str, days: int | None = None) -> tuple[str, str]:
+    """A new token for ``role`` in ``plan`` and its expiry (ISO); the role must prepare.
+
+    ``days``: how long it works; by default :data:`DEFAULT_DAYS`, and at least until the day
+    after the conversation.
+    """
+    if days is None:
+        until = parse_date(plan.date or "")
+        ahead = (until - datetime.now(UTC).date()).days + 1 if until else 0
+        days = min(max(DEFAULT_DAYS, ahead), MAX_DAYS)
     if role not in plan.pack.roles:
         raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
             role=role, roles=", ".join(plan.pack.roles)))
@@ -44,7 +54,7 @@ def new_link(store: Store, plan: Plan, role: str, days: int = DEFAULT_DAYS) -> t
     if plan.phase != "preparation":
         raise UsageError(_("plan {id} is past the preparation ({state})").format(
             id=plan.id, state=plan.pack.state_title(plan.state)))
-    if not questions_for(plan, role, plan.answers):
+    if not questions_for(plan, role, seen_by(plan, role)):
         raise UsageError(_("This pack has no preparation questions for {role}.").format(
             role=plan.pack.role_name(role)))
     token = secrets.token_urlsafe(24)
@@ -55,11 +65,13 @@ def new_link(store: Store, plan: Plan, role: str, days: int = DEFAULT_DAYS) -> t
 
 @dataclass
 class Link:
-    """An open link: whose preparation, in which plan."""
+    """An open link: whose preparation, in which plan (``over``: the plan has left its
+    preparation; the link shows that, and nothing else)."""
 
     plan: Plan
     role: str
     expires: str
+    over: bool = False
 
     @property
     def person(self) -> str:
@@ -67,8 +79,8 @@ class Link:
 
 
 def open_link(store: Store, token: str) -> Link | None:
-    """The link a token opens; None when unknown, revoked, expired, or the preparation is over
-    (the caller shows one plain page for all of them: a guess learns nothing)."""
+    """The link a token opens; None when unknown, revoked or expired (the caller shows one
+    plain page for all of them: a guess learns nothing)."""
     if not token or len(token) > 200:
         return None
     found = store.find_link(token_hash(token))
@@ -80,9 +92,7 @@ def open_link(store: Store, token: str) -> Link | None:
         plan = store.load_plan(found["plan_id"])
     except UsageError:  # the plan was erased
         return None
-    if plan.phase != "preparation":
-        return None
-    return Link(plan, found["role"], found["expires"])
+    return Link(plan, found["role"], found["expires"], over=plan.phase != "preparation")
 
 
 def questions_for(plan: Plan, role: str, answers: dict[str, Any]) -> list[dict]:
@@ -92,12 +102,27 @@ def questions_for(plan: Plan, role: str, answers: dict[str, Any]) -> list[dict]:
             if pack.answered_by(q["id"]) == role and applies(q, answers, pack)]
 
 
+def seen_by(plan: Plan, role: str) -> dict[str, Any]:
+    """The plan's answers a role's link may weigh (which questions apply, what rules say):
+    all but what other roles prepared alone, so nothing of the leader's notes shows through."""
+    pack = plan.pack
+    return {q: v for q, v in plan.answers.items()
+            if q not in pack.questions or pack.questions[q].phase != "preparation"
+            or pack.answered_by(q) in (role, TOGETHER, None)}
+
+
 def given(store: Store, link: Link) -> dict[str, Any]:
     """What the person answered so far: their shared answers, with drafts over them."""
-    shared = {q["id"]: link.plan.answers[q["id"]]
-              for q in questions_for(link.plan, link.role, link.plan.answers)
-              if q["id"] in link.plan.answers}
+    seen = seen_by(link.plan, link.role)
+    shared = {q["id"]: seen[q["id"]] for q in questions_for(link.plan, link.role, seen)
+              if q["id"] in seen}
     return {**shared, **store.drafts(link.plan.id, link.role)}
+
+
+def link_questions(link: Link, given_answers: dict[str, Any]) -> list[dict]:
+    """The questions the link asks now, given what the person answered."""
+    return questions_for(link.plan, link.role, {**seen_by(link.plan, link.role),
+                                                **given_answers})
 
 
 def save(store: Store, plugins: Plugins, link: Link, question: dict, raw: Any) -> list[Finding]:
@@ -109,7 +134,7 @@ def save(store: Store, plugins: Plugins, link: Link, question: dict, raw: Any) -
         return session.answer(question["id"], value) if value is not None else \
             (session.clear(question["id"]) or [])
     store.save_draft(link.plan.id, link.role, question["id"], value)
-    return concerning(link, plugins, question["id"], {**link.plan.answers,
+    return concerning(link, plugins, question["id"], {**seen_by(link.plan, link.role),
                                                       **given(store, link)})
 
 
@@ -132,8 +157,8 @@ def share(store: Store, plugins: Plugins, link: Link) -> None:
     drafts = store.drafts(link.plan.id, link.role)
     session = _session(store, plugins, link)
     with session.writing():
-        for question in questions_for(session.plan, link.role, {**session.plan.answers,
-                                                                **drafts}):
+        for question in questions_for(session.plan, link.role,
+                                      {**seen_by(session.plan, link.role), **drafts}):
             if question["id"] in drafts:
                 try:
                     value = coerce(question, drafts[question["id"]], session.pack)

@@ -515,6 +515,7 @@ def test_a_guided_session_offers_the_person_from_the_register(pop_env):
         child.expect(r"Plan ([a-z0-9]{8}) created")
         plan_id = child.match.group(1)
         child.expect_exact("(step 1 of")
+        child.expect_exact("(yes/no): ")                           # at the first question
         child.sendintr()
         child.expect(pexpect.EOF)
     finally:

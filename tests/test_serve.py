@@ -78,7 +78,7 @@ def test_leader_pages_need_the_token_and_it_leaves_the_address_bar(plan):
     browser = client()
     entered = browser.get(f"/?token={TOKEN}", follow_redirects=False)
     cookie = entered.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie
     listed = browser.get("/")
     assert listed.status_code == 200 and "Jan Peeters" in listed.text
     assert TOKEN not in listed.text
@@ -148,12 +148,15 @@ def test_preparing_one_question_per_screen_saved_as_given_shared_on_request(plan
     assert total >= 18
     assert answer(browser, 1, "Klanten rustig helpen").headers["location"] == "/prepare/2"
     assert answer(browser, 2, "", action="skip").headers["location"] == "/prepare/3"
-    assert answer(browser, 3, "ignored", action="back").headers["location"] == "/prepare/2"
+    # "Terug" keeps what was typed, then goes back
+    assert answer(browser, 3, "Nog over nadenken", action="back").headers["location"] == \
+        "/prepare/2"
     # saved as given, but not the leader's to read yet
     assert "Klanten rustig helpen" not in str(ok_json("show", plan))
     leader_view = leader().get(f"/plans/{plan}")
     assert "Klanten rustig helpen" not in leader_view.text
-    assert f"1 of {total} questions answered" in leader_view.text
+    assert "Nog over nadenken" not in leader_view.text
+    assert f"2 of {total} questions answered" in leader_view.text
     # a new visit (the phone was closed) finds the answer and goes on where it stopped
     again = phone(plan)
     assert "Klanten rustig helpen" in again.get("/prepare/1").text
@@ -418,9 +421,9 @@ def vdab_plan(store_url, tmp_path):
 def step_form(browser: TestClient, plan_id: str, **fields: str):
     shown = browser.get(f"/plans/{plan_id}/conversation")
     assert shown.status_code == 200
-    state = re.search(r'name="state" value="([^"]+)"', shown.text).group(1)
+    version = re.search(r'name="version" value="([^"]+)"', shown.text).group(1)
     return browser.post(f"/plans/{plan_id}/conversation", follow_redirects=False,
-                        data={"csrf": csrf(shown), "state": state, **fields})
+                        data={"csrf": csrf(shown), "version": version, **fields})
 
 
 def test_the_conversation_step_by_step_with_rules_and_an_override(vdab_plan):
@@ -444,31 +447,36 @@ def test_the_conversation_step_by_step_with_rules_and_an_override(vdab_plan):
     assert shown["overrides"]["bedoeling_bekend"]["actor"] == "Els Vandamme"
     # resume where it stopped: a new visit opens the step the plan stands at
     again = leader().get(f"/plans/{vdab_plan}/conversation")
-    assert f'name="state" value="{shown["state"]}"' in again.text
+    assert f'name="version" value="{shown["version"]}"' in again.text
     assert "step 1 of" not in again.text
     assert step_form(leader(), vdab_plan, action="back").status_code == 303
     assert ok_json("show", vdab_plan)["state"] == "preparation.kader"
+
+
+def version(page) -> str:
+    return re.search(r'name="version" value="([^"]+)"', page.text).group(1)
 
 
 def test_a_bad_value_is_shown_back_and_a_stale_form_writes_nothing(vdab_plan):
     browser = leader()
     shown = browser.get(f"/plans/{vdab_plan}/conversation")
     bad = browser.post(f"/plans/{vdab_plan}/conversation", data={
-        "csrf": csrf(shown), "state": "preparation.kader",
+        "csrf": csrf(shown), "version": version(shown),
         "q-gespreksvoerder": "x" * 10_001, "action": "next"})
     assert bad.status_code == 400 and 'aria-invalid="true"' in bad.text
     assert "gespreksvoerder" not in ok_json("show", vdab_plan)["answers"]
     stale = browser.post(f"/plans/{vdab_plan}/conversation", data={
-        "csrf": csrf(shown), "state": "conversation.acties",
+        "csrf": csrf(shown), "version": "999",
         "q-gespreksvoerder": "Iemand", "action": "next"})
-    assert stale.status_code == 200 and "moved this plan on meanwhile" in stale.text
+    assert stale.status_code == 200 and "changed this plan meanwhile" in stale.text
     assert "gespreksvoerder" not in ok_json("show", vdab_plan)["answers"]
     forged = browser.post(f"/plans/{vdab_plan}/conversation", data={
-        "csrf": csrf(shown), "state": "preparation.kader", "override-geen_gevolgen": "omdat",
-        "action": "save"})
+        "csrf": csrf(shown), "version": version(shown), "override-geen_gevolgen": "omdat",
+        "q-gespreksvoerder": "Niet bewaard", "action": "save"})
     assert forged.status_code == 400 and "is not a warning" in forged.text
+    assert "gespreksvoerder" not in ok_json("show", vdab_plan)["answers"]       # nothing
     no_token = browser.post(f"/plans/{vdab_plan}/conversation",
-                            data={"state": "preparation.kader", "action": "next"})
+                            data={"version": version(shown), "action": "next"})
     assert no_token.status_code == 400
     assert client().get(f"/plans/{vdab_plan}/conversation").status_code == 403
 
@@ -486,3 +494,55 @@ def test_a_records_question_is_read_row_by_row():
     assert raw_value({"type": "bool"}, {"q": ["", "nee"]}, "q") == "nee"
     assert raw_value({"type": "multichoice"}, {"q": [""]}, "q") == []
     assert raw_value({"type": "text"}, {}, "q") is None
+
+
+def test_together_leaves_out_the_leaders_own_preparation(plan):
+    from engine.store import open_store
+
+    store = open_store()
+    plan_obj = store.load_plan(plan)
+    mine = next(q for q, ref in plan_obj.pack.questions.items()
+                if ref.phase == "preparation" and plan_obj.pack.answered_by(q) == "manager")
+    store.record_answer(plan_obj, mine, "NOTITIE VAN DE LEIDINGGEVENDE", "Els Vandamme")
+    store.close()
+    browser = leader()
+    assert "NOTITIE VAN DE LEIDINGGEVENDE" in browser.get(f"/plans/{plan}").text
+    assert "NOTITIE VAN DE LEIDINGGEVENDE" not in browser.get(f"/plans/{plan}/together").text
+
+
+def test_a_leaders_stale_form_never_wipes_what_the_employee_shared(plan):
+    browser = leader()
+    shown = browser.get(f"/plans/{plan}/conversation")           # the leader's form, now
+    employee = phone(plan)
+    assert answer(employee, 1, "Klanten rustig helpen").status_code == 303
+    summary = employee.get("/prepare/summary")
+    employee.post("/prepare/share", data={"csrf": csrf(summary)})
+    stale = browser.post(f"/plans/{plan}/conversation", data={
+        "csrf": csrf(shown), "version": version(shown), "action": "save"})
+    assert "changed this plan meanwhile" in stale.text
+    assert "Klanten rustig helpen" in str(ok_json("show", plan)["answers"])
+
+
+def test_once_the_conversation_started_the_link_says_so(plan):
+    browser = phone(plan)
+    from engine.store import open_store
+
+    store = open_store()
+    with store.transaction():
+        store.db.execute("UPDATE plans SET state='conversation.opening'")
+    store.close()
+    over = browser.get("/prepare/1")
+    assert over.status_code == 410 and "preparation is over" in over.text
+
+
+def test_link_commands_check_what_they_are_given(plan):
+    result = pop_process("prepare", plan, "--role", "boss", "--revoke")
+    assert result.returncode == 2 and "unknown role" in result.stderr
+    result = pop_process("prepare", "--pack", "vandenberg", "--role", "employee", "--link")
+    assert result.returncode == 2 and "need a plan ID" in result.stderr
+    made = pop_process("prepare", plan, "--role", "employee", "--link", "--json")
+    assert made.returncode == 0 and "this computer only" in made.stderr
+    import json
+
+    expires = json.loads(made.stdout)["expires"]
+    assert expires[:10] >= "2026-12-21"             # the conversation is on 2026-12-20

@@ -66,8 +66,9 @@ def register_prepare(cli: click.Group) -> None:
     @click.option("--base-url", metavar="URL", envvar="POP_BASE_URL",
                   default="http://127.0.0.1:8765", show_default=True,
                   help=_("With --link: where pop serve is reached (POP_BASE_URL)."))
-    @click.option("--days", type=int, default=14, show_default=True,
-                  help=_("With --link: how many days the link works."))
+    @click.option("--days", type=int, default=None,
+                  help=_("With --link: how many days the link works (default: 14, and at "
+                         "least until the day after the conversation)."))
     @click.option("--revoke", is_flag=True,
                   help=_("Close every link of that role in the plan."))
     @json_option
@@ -82,7 +83,9 @@ def register_prepare(cli: click.Group) -> None:
 
         if bool(plan_id) == bool(pack_ref):
             raise UsageError(_("give either a plan ID or --pack (to start a new plan)"))
-        if (as_link or revoke) and plan_id:
+        if as_link or revoke:
+            if not plan_id:
+                raise UsageError(_("--link and --revoke need a plan ID (start the plan first)"))
             link_command(app, plan_id, role, base_url, days, revoke, as_json)
             return
         if plan_id:
@@ -123,25 +126,34 @@ def register_prepare(cli: click.Group) -> None:
         click.echo(_("The conversation continues with: pop run --resume {id}").format(id=plan.id))
 
 
-def link_command(app: App, plan_id: str, role: str, base_url: str, days: int, revoke: bool,
-                 as_json: bool) -> None:
+def link_command(app: App, plan_id: str, role: str, base_url: str, days: int | None,
+                 revoke: bool, as_json: bool) -> None:
     """``pop prepare ID --role R --link`` / ``--revoke``."""
+    from urllib.parse import urlsplit
+
     from engine.errors import UsageError
     from engine.links import new_link
 
     plan = app.store.load_plan(plan_id)
+    if role not in plan.pack.roles:
+        raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
+            role=role, roles=", ".join(plan.pack.roles)))
     if revoke:
         closed = app.store.revoke_links(plan.id, role)
         if as_json:
             echo_json({"plan": plan.id, "role": role, "revoked": closed})
         else:
-            click.echo(_("{n} link(s) of {role} closed.").format(
-                n=closed, role=plan.pack.role_name(role)))
+            click.echo(_("{n} link(s) for {name} closed.").format(
+                n=closed, name=plan.people.get(role) or plan.pack.role_name(role)))
         return
     if not base_url.startswith(("http://", "https://")):
         raise UsageError(_("--base-url must start with http:// or https://"))
     token, expires = new_link(app.store, plan, role, days)
     url = f"{base_url.rstrip('/')}/e/{token}"
+    if urlsplit(base_url).hostname in ("127.0.0.1", "localhost", "::1"):
+        click.secho(_("Note: this link opens on this computer only; for a phone, give the "
+                      "address the phone reaches pop serve at with --base-url (or "
+                      "POP_BASE_URL)."), fg="yellow", err=True)
     if as_json:
         echo_json({"plan": plan.id, "role": role, "url": url, "expires": expires})
         return

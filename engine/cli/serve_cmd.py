@@ -23,11 +23,16 @@ def register(cli: click.Group) -> None:
     @click.option("--allow-remote", is_flag=True,
                   help=_("Listen on an address other computers reach (put it behind a "
                          "reverse proxy with TLS)."))
+    @click.option("--behind-proxy", is_flag=True,
+                  help=_("A reverse proxy on this computer passes the requests on: take the "
+                         "visitor's address and https from its X-Forwarded-For and "
+                         "X-Forwarded-Proto headers."))
     @click.option("--token", envvar="POP_SERVE_TOKEN", metavar="TOKEN",
                   help=_("The leader's token (default: a new random one each start). Also "
                          "POP_SERVE_TOKEN."))
     @pass_app
-    def serve(app: App, host: str, port: int, allow_remote: bool, token: str | None) -> None:
+    def serve(app: App, host: str, port: int, allow_remote: bool, behind_proxy: bool,
+              token: str | None) -> None:
         from engine.errors import UsageError
 
         if host not in LOCAL_HOSTS and not allow_remote:
@@ -52,5 +57,6 @@ def register(cli: click.Group) -> None:
         click.echo(_("Leader's address (keep it to yourself): {url}").format(
             url=f"http://{shown}:{port}/?token={guard.leader_token}"))
         config = uvicorn.Config(create_app(web), host=host, port=port, log_level="warning",
-                                access_log=False, server_header=False, proxy_headers=False)
+                                access_log=False, server_header=False,
+                                proxy_headers=behind_proxy, forwarded_allow_ips="127.0.0.1,::1")
         uvicorn.Server(config).run()

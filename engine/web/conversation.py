@@ -5,7 +5,8 @@ question cannot hold is shown back with the message, nothing stored), the step's
 after each answer, "Opslaan en verder" moves on only as far as the lifecycle allows, and a
 warning is passed only with a reason. The plan keeps its step, so closing the browser and
 coming back resumes where it stopped; a plan a terminal moved on meanwhile is shown as it is
-now, with nothing of the stale form written.
+now (any change since the form was shown: the plan's version moved), with nothing of the
+stale form written.
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..answers import InvalidAnswer, coerce
-from ..errors import PopError
+from ..errors import PopError, UsageError
 from ..i18n import _
 from ..lifecycle import Blocked
 from ..plan import Plan
 from ..session import Session
-from .pages import Web, page, plain, raw_value, read_form
+from .pages import Web, page, plain, raw_value
+from .security import LEADER_COOKIE
 
 AGENDA = ("preparation", "conversation")
 
@@ -33,7 +35,7 @@ def leader_actor(plan: Plan) -> str:
                 "pop serve")
 
 
-async def conversation(web: Web, request: Request) -> Response:
+def conversation(web: Web, request: Request) -> Response:
     store = web.store()
     try:
         try:
@@ -50,15 +52,15 @@ async def conversation(web: Web, request: Request) -> Response:
         blocked: Blocked | None = None
         notice = None
         if request.method == "POST":
-            form = await read_form(request)
-            credential = request.cookies.get("pop_leader", "")
+            form = request.state.form
+            credential = request.cookies.get(LEADER_COOKIE, "")
             if form is None or not web.guard.csrf_ok(credential,
                                                      (form.get("csrf") or [""])[0]):
                 return plain(_("Not saved"), _("This form is out of date; go back and try "
                                                "again."), 400)
-            if (form.get("state") or [""])[0] != plan.state:
-                notice = _("Someone moved this plan on meanwhile; nothing of that form was "
-                           "saved. This is where it stands now.")
+            if (form.get("version") or [""])[0] != str(plan.version):
+                notice = _("Someone changed this plan meanwhile; nothing of that form was "
+                           "saved. This is how it stands now.")
             else:
                 try:
                     blocked = _apply(session, form, errors, typed, findings)
@@ -87,7 +89,7 @@ async def conversation(web: Web, request: Request) -> Response:
             values={**plan.answers, **typed}, errors=errors, findings=findings,
             blocked=_blocked(blocked), overridable=blocked.needs_override if blocked else [],
             can_go_back=session.can_go_back(), notice=notice,
-            csrf=web.guard.csrf(request.cookies.get("pop_leader", "")))
+            csrf=web.guard.csrf(request.cookies.get(LEADER_COOKIE, "")))
     finally:
         store.close()
 
@@ -96,6 +98,12 @@ def _apply(session: Session, form: dict[str, list[str]], errors: dict[str, str],
            typed: dict[str, Any], findings: dict[str, list]) -> Blocked | None:
     """Record what the form changed, the overrides it gives, then move as it asks."""
     pack = session.pack
+    warnings = {r["id"] for r in pack.rules if r["severity"] == "warning"}
+    asked = [key.removeprefix("override-") for key in form if key.startswith("override-")]
+    unknown = [rule for rule in asked if rule not in warnings]
+    if unknown:  # before anything is written: a refused form changes nothing
+        raise UsageError(_("{rule!r} is not a warning of this pack (warnings: {known})").format(
+            rule=unknown[0], known=", ".join(sorted(warnings)) or "-"))
     for question in session.questions():
         qid = question["id"]
         raw = raw_value(question, form, f"q-{qid}")

@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
+from ..dates import format_date
 from ..i18n import _, current_language, ngettext
 from ..plugins import Plugins, get_plugins
 from ..store import Store, open_store
@@ -30,6 +31,7 @@ def _environment() -> Any:
                                         undefined=StrictUndefined,
                                         extensions=["jinja2.ext.i18n"])
     env.install_gettext_callables(lambda m: _(m), ngettext, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["day"] = lambda value: format_date(str(value)[:10], current_language()) or value
     return env
 
 
@@ -75,7 +77,8 @@ class Web:
 
 
 def set_cookie(response: Response, request: Request, name: str, value: str) -> Response:
-    response.set_cookie(name, value, httponly=True, samesite="strict", path="/",
+    # Lax, not Strict: a link tapped in a mail or chat app must open (forms carry CSRF tokens)
+    response.set_cookie(name, value, httponly=True, samesite="lax", path="/",
                         secure=request.url.scheme == "https")
     return response
 

@@ -1,5 +1,6 @@
 """What every page of ``pop serve`` gets: strict headers, tokens compared in constant time, a
-CSRF token on every form, and a pause for an address that keeps guessing tokens.
+CSRF token on every form, and a pause for an address that keeps guessing tokens (behind a
+reverse proxy, ``pop serve --behind-proxy`` takes the address from ``X-Forwarded-For``).
 
 No page runs script, so the Content-Security-Policy allows none; styles come from pop's own
 stylesheet (a pack's print view also carries its own ``<style>``). Nothing is cached: every
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import threading
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -27,6 +29,7 @@ LEADER_COOKIE = "pop_leader"
 PERSON_COOKIE = "pop_person"
 MAX_MISSES = 10  # wrong tokens from one address before a pause
 PAUSE_SECONDS = 60
+MAX_ADDRESSES = 10_000
 
 
 def same(given: str | None, expected: str) -> bool:
@@ -36,30 +39,42 @@ def same(given: str | None, expected: str) -> bool:
 
 
 class Guard:
-    """The server's secrets: the leader's token and the key CSRF tokens are made with."""
+    """The leader's token, and the count of wrong tokens by address."""
 
     def __init__(self, leader_token: str | None = None):
         self.leader_token = leader_token or secrets.token_urlsafe(24)
-        self._key = secrets.token_bytes(32)
         self._misses: dict[str, list[float]] = {}
+        self._lock = threading.Lock()
 
-    def csrf(self, credential: str) -> str:
-        """The form token for whoever holds ``credential`` (a cookie's token)."""
-        return hmac.new(self._key, credential.encode("utf-8", "surrogatepass"),
-                        hashlib.sha256).hexdigest()
+    @staticmethod
+    def csrf(credential: str) -> str:
+        """The form token of whoever holds ``credential`` (their cookie's secret token): only
+        they can know it, and it survives a restart of the server (an open form stays good)."""
+        return hashlib.sha256(b"pop csrf\0" + credential.encode("utf-8", "surrogatepass")
+                              ).hexdigest()
 
     def csrf_ok(self, credential: str, given: str | None) -> bool:
-        return same(given, self.csrf(credential))
+        return bool(credential) and same(given, self.csrf(credential))
 
     def paused(self, address: str) -> bool:
         """Too many wrong tokens from this address lately."""
         now = time.monotonic()
-        recent = [t for t in self._misses.get(address, []) if now - t < PAUSE_SECONDS]
-        self._misses[address] = recent
-        return len(recent) >= MAX_MISSES
+        with self._lock:
+            recent = [t for t in self._misses.get(address, []) if now - t < PAUSE_SECONDS]
+            if recent:
+                self._misses[address] = recent
+            else:
+                self._misses.pop(address, None)
+            return len(recent) >= MAX_MISSES
 
     def missed(self, address: str) -> None:
-        self._misses.setdefault(address, []).append(time.monotonic())
+        now = time.monotonic()
+        with self._lock:
+            if len(self._misses) > MAX_ADDRESSES:  # forget the quiet ones: memory stays bounded
+                self._misses = {a: t for a, t in self._misses.items()
+                                if t and now - t[-1] < PAUSE_SECONDS}
+            self._misses.setdefault(address, []).append(now)
+            del self._misses[address][:-MAX_MISSES]
 
 
 ASGIApp = Callable[[dict, Callable[[], Awaitable[dict]], Callable[[dict], Awaitable[None]]],
