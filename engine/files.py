@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from pathlib import Path
 
 from .errors import UsageError
@@ -28,42 +29,96 @@ def private_dir(path: Path) -> Path:
 def write_private(path: Path, data: bytes | str, force: bool) -> None:
     """Write ``data`` (text as UTF-8) to a new file at ``path`` that only its owner can read.
 
-    An existing file is refused unless ``force``; then it is replaced at once (a new owner-only
-    file renamed over it, never half written, never with the old file's permissions). A folder,
-    a missing folder or a place pop may not write is a :class:`UsageError`, not a traceback.
+    The bytes go to an owner-only temporary file in the same folder, are synced, and only then
+    take the final name: linked to it (refused if it exists) or, with ``force``, renamed over
+    it. A crash at any moment leaves either the old state or the whole new file, never a
+    half-written one under the final name; the temporary file is removed on every way out. A
+    folder, a device or pipe, a missing folder, a name too long or a place pop may not write
+    is a :class:`UsageError`, not a traceback.
     """
+    import tempfile
+
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
-    if path.is_dir():
-        raise UsageError(_("{file} is a folder; give the name of a file").format(file=path))
     try:
-        if not force:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0),
-                         0o600)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(raw)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(path)
-                raise
-            return
-        import tempfile
-
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-        try:
-            with os.fdopen(fd, "wb") as f:  # mkstemp makes it owner-only (0600)
-                f.write(raw)
-                f.flush()
-                os.fsync(f.fileno())
+        existing = os.stat(path)
+    except FileNotFoundError:
+        existing = None
+    except OSError as exc:
+        raise UsageError(_("cannot write {file}: {error}").format(
+            file=path, error=exc.strerror or exc)) from None
+    if existing is not None and stat.S_ISDIR(existing.st_mode):
+        raise UsageError(_("{file} is a folder; give the name of a file").format(file=path))
+    if existing is not None and not stat.S_ISREG(existing.st_mode):
+        raise UsageError(_("{file} is not a regular file (a device, pipe or socket); pop "
+                           "writes only files").format(file=path))
+    if existing is not None and not force:
+        raise UsageError(_("{file} exists; use --force to overwrite it").format(file=path))
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".pop-", suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:  # mkstemp makes it owner-only (0600)
+            f.write(raw)
+            f.flush()
+            os.fsync(f.fileno())
+        if force:
             os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
+        else:
+            _link(tmp, path)
+        _sync_folder(path.parent)
     except FileExistsError:
         raise UsageError(_("{file} exists; use --force to overwrite it").format(
             file=path)) from None
     except OSError as exc:
         raise UsageError(_("cannot write {file}: {error}").format(
             file=path, error=exc.strerror or exc)) from None
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _link(tmp: str, path: Path) -> None:
+    """Give ``tmp`` the name ``path`` unless it is taken (meanwhile): nothing overwritten."""
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: the name is checked just before
+        if os.path.lexists(path):
+            raise FileExistsError(path) from None
+        os.rename(tmp, path)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new name itself survive a crash (where the system allows it)."""
+    with contextlib.suppress(OSError, AttributeError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+class NotARegularFile(OSError):
+    """A device, pipe or socket where a file was expected: never read (it may never end)."""
+
+
+def read_limited(path: Path, limit: int) -> bytes:
+    """At most ``limit + 1`` bytes of a regular file: enough to tell "too large" without
+    reading an endless one. A pipe, device or socket is refused without blocking on it."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(_("not a regular file (a device, pipe or socket)"))
+        chunks, left = [], limit + 1
+        while left > 0:
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)

@@ -2,12 +2,14 @@
 
 Parsing YAML and validating a pack costs far more than a CLI start may. An entry holds the
 result and the (path, mtime, size) of every file that made it; any change to any of them, to
-pop's version or to the registered checks makes it miss. A cache that cannot be read or
-written is simply not used.
+pop's version or to the registered checks makes it miss. Entries are written owner-only and
+carry a digest of what they hold: one cut short, damaged, or writable by anyone else is not
+used. A cache that cannot be read or written is simply not used.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -53,12 +55,22 @@ class PackCache:
         return self.folder / f"{kind}-{digest}.json"
 
     def get(self, kind: str, key: str) -> Any | None:
+        """The remembered value, if the entry is whole, pop's own and still true."""
         try:
-            entry = json.loads(self._file(kind, key).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            with open(self._file(kind, key), "rb") as f:
+                info = os.fstat(f.fileno())
+                if info.st_mode & 0o022 or (hasattr(os, "getuid") and
+                                            info.st_uid != os.getuid()):
+                    return None  # someone else could have written it: not trusted
+                raw = f.read()
+            entry = json.loads(raw)
+            body = json.dumps([entry["files"], entry["value"]], ensure_ascii=False,
+                              sort_keys=True)
+        except (OSError, ValueError, KeyError, TypeError):
             return None
-        if entry.get("salt") != self.salt or stamp([Path(p) for p, *_ in entry["files"]]) != \
-                entry["files"]:
+        if entry.get("salt") != self.salt or entry.get("digest") != _digest(self.salt, body):
+            return None  # cut short, damaged, or of another pop
+        if stamp([Path(p) for p, *_ in entry["files"]]) != entry["files"]:
             return None
         return entry["value"]
 
@@ -67,11 +79,22 @@ class PackCache:
         if files_stamp is None:
             return
         target = self._file(kind, key)
+        body = json.dumps([files_stamp, value], ensure_ascii=False, sort_keys=True)
+        entry = {"salt": self.salt, "digest": _digest(self.salt, body), "files": files_stamp,
+                 "value": value}
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
         try:
             private_dir(self.folder)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_text(json.dumps({"salt": self.salt, "files": files_stamp, "value": value},
-                                      ensure_ascii=False), encoding="utf-8")
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),
+                         0o600)
+            with os.fdopen(fd, "wb") as f:
+                f.write(json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+            os.chmod(tmp, 0o600)  # also when the temporary file was there before
             os.replace(tmp, target)
         except OSError:
-            pass
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+def _digest(salt: str, body: str) -> str:
+    return hashlib.sha256(f"{salt}\0{body}".encode("utf-8", "surrogatepass")).hexdigest()

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProblemsError, UsageError
+from .files import read_limited
 from .i18n import N_, _
 from .pack import CLOSED, TOGETHER, Pack
 from .packcache import PackCache
@@ -256,15 +257,23 @@ def _templates(source: _Source) -> tuple[dict[str, str], list[Problem]]:
     found: dict[str, str] = {}
     problems: list[Problem] = []
     if folder.is_dir():
+        inside = source.folder.resolve()
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             rel = path.relative_to(folder).as_posix()
-            raw = path.read_bytes()
+            if not path.resolve().is_relative_to(inside):  # a link to a file elsewhere
+                problems.append(Problem(_display(path), _("refers outside the pack (a link to "
+                                                          "a file elsewhere); copy it in")))
+                continue
             try:
+                raw = read_limited(path, MAX_TEMPLATE_BYTES)
                 if len(raw) > MAX_TEMPLATE_BYTES or b"\x00" in raw:
                     raise UnicodeError
                 found[rel] = raw.decode("utf-8")
             except UnicodeError:
                 problems.append(Problem(_display(path), _("not a UTF-8 text template")))
+            except OSError as exc:
+                problems.append(Problem(_display(path), _("cannot read: {error}").format(
+                    error=exc.strerror or exc)))
     for i, output in enumerate(source.data.get("outputs", [])):
         rel = output["template"]
         if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or rel not in found:

@@ -8,6 +8,7 @@ duplicate keys are caught, and every value keeps its line and column for error m
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ _SCALAR_TAGS = {
     _STR, "tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
     "tag:yaml.org,2002:null", "tag:yaml.org,2002:timestamp",
 }
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _SPECIAL_FLOATS = {".inf": math.inf, "+.inf": math.inf, "-.inf": -math.inf, ".nan": math.nan}
 
 
@@ -35,13 +37,17 @@ class _Refused(Exception):
 
 def load_file(path: Path) -> tuple[Any, Positions]:
     """Load ``path``; raise :class:`ProblemsError` with one clear line for anything wrong."""
+    from .files import NotARegularFile, read_limited
+
     name = str(path)
     try:
         if path.is_dir():
             raise ProblemsError([Problem(name, _("is a folder, not a file"))])
-        raw = path.read_bytes()
+        raw = read_limited(path, MAX_BYTES)
     except FileNotFoundError:
         raise ProblemsError([Problem(name, _("file not found"))]) from None
+    except NotARegularFile as exc:
+        raise ProblemsError([Problem(name, str(exc))]) from None
     except OSError as exc:
         raise ProblemsError([Problem(name, _("cannot read: {error}").format(
             error=exc.strerror or exc))]) from None
@@ -50,8 +56,8 @@ def load_file(path: Path) -> tuple[Any, Positions]:
 
 def load_bytes(raw: bytes, name: str) -> tuple[Any, Positions]:
     if len(raw) > MAX_BYTES:
-        raise ProblemsError([Problem(name, _("file is too large ({size} bytes; at most {max})")
-                                     .format(size=len(raw), max=MAX_BYTES))])
+        raise ProblemsError([Problem(name, _("file is too large (more than {max} bytes)")
+                                     .format(max=MAX_BYTES))])
     if b"\x00" in raw:
         raise ProblemsError([Problem(name, _("not a text file (it contains NUL bytes)"))])
     try:
@@ -123,7 +129,7 @@ def _plain(node: Any, path: tuple, positions: Positions, seen: set[int], depth: 
                 raise _Refused(_("keys must be plain text"), key_node)
             if id(key_node) in seen or key_node.anchor is not None:
                 raise _Refused(_("anchors and aliases (&, *) are not allowed"), key_node)
-            key = str(key_node.value)
+            key = _text(str(key_node.value), key_node)
             if key in result:
                 raise _Refused(_("duplicate key {key!r}").format(key=key), key_node)
             result[key] = _plain(value_node, (*path, key), positions, seen, depth + 1)
@@ -134,7 +140,7 @@ def _plain(node: Any, path: tuple, positions: Positions, seen: set[int], depth: 
 def _scalar(node: Any, tag: str) -> Any:
     if tag not in _SCALAR_TAGS:
         raise _Refused(_("the tag {tag} is not allowed").format(tag=_short(tag)), node)
-    value: str = node.value
+    value: str = _text(node.value, node)
     if node.style == ">":  # ruamel marks the folds of a folded scalar with BEL for round-trips
         value = value.replace("\a", "")
     if tag in (_STR, "tag:yaml.org,2002:timestamp"):
@@ -155,6 +161,18 @@ def _scalar(node: Any, tag: str) -> Any:
         return _SPECIAL_FLOATS.get(cleaned.lower()) or float(cleaned)
     except ValueError:
         return value
+
+
+def _text(value: str, node: Any) -> str:
+    """Text as Python's ``json.dump`` writes it has an emoji as two escaped halves
+    (``\\ud83d\\ude0a``): pair them; a half on its own is not text at all."""
+    if not _SURROGATE.search(value):
+        return value
+    try:
+        return value.encode("utf-16", "surrogatepass").decode("utf-16")
+    except UnicodeDecodeError:
+        raise _Refused(_("not text: half of a character (a lone \\ud800–\\udfff escape)"),
+                       node) from None
 
 
 def _short(tag: str) -> str:

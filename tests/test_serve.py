@@ -18,14 +18,19 @@ TOKEN = "leader-token-for-tests-0123456789"
 BASE = "http://127.0.0.1:8765"
 
 
+def started(folder, pack: str, employee: str) -> dict:
+    """A new plan of ``pack`` at its first step, led by Els Vandamme, on 20 December 2026."""
+    ok("store", "init")
+    start = folder / "start.yaml"
+    start.write_text(f"pack: {pack}\ndate: 2026-12-20\npeople:\n  employee: {employee}\n"
+                     "  manager: Els Vandamme\n", encoding="utf-8")
+    return ok_json("run", "--answers", str(start), "--partial")["plan"]
+
+
 @pytest.fixture
 def plan(store_url, tmp_path):
     """A Van den Berg plan in its preparation: Jan Peeters (employee), Els Vandamme (leader)."""
-    ok("store", "init")
-    start = tmp_path / "start.yaml"
-    start.write_text("pack: vandenberg\ndate: 2026-12-20\npeople:\n  employee: Jan Peeters\n"
-                     "  manager: Els Vandamme\n", encoding="utf-8")
-    made = ok_json("run", "--answers", str(start), "--partial")["plan"]
+    made = started(tmp_path, "vandenberg", "Jan Peeters")
     assert made["state"].startswith("preparation")
     return made["id"]
 
@@ -409,11 +414,7 @@ def test_forgetting_a_person_erases_their_drafts_and_links_and_redacts_them_else
 @pytest.fixture
 def vdab_plan(store_url, tmp_path):
     """A vdab plan at its first step (kader): Dries Verbeeck, led by Els Vandamme."""
-    ok("store", "init")
-    start = tmp_path / "start.yaml"
-    start.write_text("pack: vdab\ndate: 2026-12-20\npeople:\n  employee: Dries Verbeeck\n"
-                     "  manager: Els Vandamme\n", encoding="utf-8")
-    made = ok_json("run", "--answers", str(start), "--partial")["plan"]
+    made = started(tmp_path, "vdab", "Dries Verbeeck")
     assert made["state"] == "preparation.kader"
     return made["id"]
 

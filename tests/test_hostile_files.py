@@ -1,0 +1,102 @@
+"""Files that never end, are not files, point out of a pack, or are cut short by a crash."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import time
+
+import pytest
+from helpers import MINI, VDAB, ok_json, pop_process
+
+
+def refused_quickly(*args: str) -> str:
+    started = time.monotonic()
+    result = pop_process(*args)
+    assert time.monotonic() - started < 10
+    assert result.returncode == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    return result.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero")
+def test_an_endless_device_is_refused_not_read():
+    assert "not a regular file" in refused_quickly("run", "--answers", "/dev/zero")
+    assert "not a regular file" in refused_quickly("packs", "validate", "/dev/zero")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
+def test_a_pipe_is_refused_without_waiting_for_a_writer(tmp_path):
+    pipe = tmp_path / "answers.yaml"
+    os.mkfifo(pipe)
+    assert "not a regular file" in refused_quickly("run", "--answers", str(pipe))
+
+
+def test_a_file_larger_than_the_cap_is_refused_without_reading_it_all(tmp_path):
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as f:
+        f.truncate(1 << 30)                       # 1 GB of holes: reading it all would show
+    assert "too large" in refused_quickly("run", "--answers", str(big))
+
+
+def test_a_template_linking_out_of_the_pack_is_refused_and_not_quoted(tmp_path):
+    pack = tmp_path / "mini"
+    shutil.copytree(MINI, pack)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("GEHEIM WACHTWOORD\n", encoding="utf-8")
+    (pack / "templates" / "stolen.md.j2").symlink_to(secret)
+    result = pop_process("packs", "validate", str(pack))
+    assert result.returncode == 2
+    assert "stolen.md.j2" in result.stderr and "refers outside the pack" in result.stderr
+    assert "GEHEIM" not in result.stdout + result.stderr
+
+
+def test_an_export_takes_its_name_only_when_whole(tmp_path):
+    plan = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    target = tmp_path / "plan.md"
+    assert pop_process("export", plan, "-o", str(target)).returncode == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    again = pop_process("export", plan, "-o", str(target))
+    assert again.returncode == 2 and "exists" in again.stderr
+    assert pop_process("export", plan, "-o", str(target), "--force").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".pop-")) == []
+    assert "not a regular file" in refused_quickly("export", plan, "-o", "/dev/null", "--force")
+    assert os.path.exists("/dev/null") and not os.path.isfile("/dev/null")
+    long_name = tmp_path / ("x" * 300 + ".md")
+    refused_quickly("export", plan, "-o", str(long_name))
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".pop-")] == []
+
+
+def test_json_escaped_emoji_are_paired_and_half_of_one_is_refused(tmp_path):
+    import json
+
+    paired = tmp_path / "paired.json"
+    paired.write_text(json.dumps({"pack": "vdab", "date": "2026-03-09", "people": {
+        "employee": "Dries 😊", "manager": "Els Vandamme"}}), encoding="utf-8")
+    assert "\\ud83d\\ude0a" in paired.read_text(encoding="utf-8")       # as json.dump writes
+    made = ok_json("run", "--answers", str(paired), "--partial")["plan"]
+    assert made["people"]["employee"] == "Dries 😊"
+    half = tmp_path / "half.json"
+    half.write_text('{"pack": "vdab", "people": {"employee": "Dries \\ud83d"}}',
+                    encoding="utf-8")
+    assert "half of a character" in refused_quickly("run", "--answers", str(half))
+
+
+def test_the_pack_cache_is_owner_only_and_a_tampered_entry_is_not_used(tmp_path, monkeypatch):
+    from engine.packcache import PackCache
+
+    source = tmp_path / "pack.yaml"
+    source.write_text("id: x\n", encoding="utf-8")
+    cache = PackCache(tmp_path / "cache")
+    cache.put("pack", "x", [source], {"id": "x", "name": "Echt"})
+    (entry,) = (tmp_path / "cache").glob("pack-*.json")
+    assert stat.S_IMODE(entry.stat().st_mode) == 0o600
+    assert cache.get("pack", "x") == {"id": "x", "name": "Echt"}
+    entry.write_text(entry.read_text(encoding="utf-8").replace("Echt", "Vals"),
+                     encoding="utf-8")
+    assert cache.get("pack", "x") is None                 # changed behind pop's back
+    cache.put("pack", "x", [source], {"id": "x", "name": "Echt"})
+    entry.chmod(0o666)
+    assert cache.get("pack", "x") is None                 # anyone could have written it
