@@ -88,3 +88,33 @@ def test_plugin_check_usable_in_a_pack(installed_plugins, make_pack):
     without = pop_process("packs", "validate", str(pack), env={"POP_DISABLE_PLUGINS": "1"})
     assert without.returncode == 2
     assert "unknown check 'niet_leeg'" in without.stderr
+
+
+VETO = '''
+from engine import hookimpl
+
+
+@hookimpl
+def pop_before_transition(plan, source, dest):
+    if dest.startswith("follow_up"):
+        return "Eerst de opleidingsdienst verwittigen."
+'''
+
+
+def test_a_veto_while_running_an_answers_file_is_reported_with_exit_3(tmp_path):
+    from helpers import VDAB
+
+    site = tmp_path / "site"
+    (site / "popveto").mkdir(parents=True)
+    (site / "popveto" / "__init__.py").write_text(VETO)
+    info = site / "popveto-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: popveto\nVersion: 0.1\n")
+    (info / "entry_points.txt").write_text("[pop]\nveto = popveto\n")
+    env = {"PYTHONPATH": str(site), "POP_DISABLE_PLUGINS": "0"}
+    result = pop_process("run", "--answers", str(VDAB), env=env)
+    assert result.returncode == 3, (result.stdout, result.stderr)
+    assert "Eerst de opleidingsdienst verwittigen." in result.stderr
+    assert "pop run --resume" in result.stderr and "Traceback" not in result.stderr
+    listed = json.loads(pop_process("list", "--json", env=env).stdout)
+    assert [row["state"] for row in listed] == ["conversation.afsluiten"]

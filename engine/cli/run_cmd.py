@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from datetime import date as Date
@@ -207,19 +206,30 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
                             actor, answers=answers)
     for rule, reason in overrides.items():
         session.override(rule, reason)
-    with contextlib.suppress(Blocked):  # --partial: the plan stays where the rules stop it
+    stopped: Blocked | None = None
+    try:
         session.finish(AGENDA_PHASES)
+    except Blocked as blocked:  # --partial: the plan stays where the rules stop it
+        # the file was checked; what stops it now is a plugin's veto: say so, exit 3
+        stopped = None if partial and not blocked.vetoes else blocked
     plan = session.plan
     if as_json:
         echo_json({"plan": plan.summary(), "problems": [p.as_dict() for p in problems],
-                   "people_added": session.created_people})
-        return
-    for problem in problems:
-        click.echo(str(problem), err=True)
-    tell_created_people(session)
-    click.echo(_("Plan {id} for {person} ({pack}): {state}.").format(
-        id=plan.id, person=plan.person, pack=pack.id, state=pack.state_title(plan.state)))
-    click.echo(_("See it with: pop show {id}").format(id=plan.id))
+                   "people_added": session.created_people,
+                   "stopped": str(stopped) if stopped else None})
+    else:
+        for problem in problems:
+            click.echo(str(problem), err=True)
+        tell_created_people(session)
+        click.echo(_("Plan {id} for {person} ({pack}): {state}.").format(
+            id=plan.id, person=plan.person, pack=pack.id, state=pack.state_title(plan.state)))
+        click.echo(_("See it with: pop show {id}").format(id=plan.id))
+    if stopped:
+        click.echo(_("pop: the plan is saved, but stopped at {state}: {reason} (go on with: "
+                     "pop run --resume {id})").format(
+            state=pack.state_title(plan.state), id=plan.id,
+            reason="; ".join(stopped.vetoes) or str(stopped)), err=True)
+        raise SystemExit(stopped.exit_code)
 
 
 def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor: str) -> None:
