@@ -24,8 +24,8 @@ from .i18n import _
 from .pack import TOGETHER
 from .plan import Plan
 from .plugins import Plugins
-from .rules import Finding, applies, check_rule, condition_refs
-from .session import Session
+from .rules import Finding, applies
+from .session import Session, concerning
 from .store import Store
 
 DEFAULT_DAYS = 14  # Van den Berg hands the preparation out 14 days ahead
@@ -134,21 +134,9 @@ def save(store: Store, plugins: Plugins, link: Link, question: dict, raw: Any) -
         return session.answer(question["id"], value) if value is not None else \
             (session.clear(question["id"]) or [])
     store.save_draft(link.plan.id, link.role, question["id"], value)
-    return concerning(link, plugins, question["id"], {**seen_by(link.plan, link.role),
-                                                      **given(store, link)})
-
-
-def concerning(link: Link, plugins: Plugins, question_id: str,
-               answers: dict[str, Any]) -> list[Finding]:
-    """The errors and warnings of the question's step that depend on it, over ``answers``."""
     pack = link.plan.pack
-    step = pack.questions[question_id].step["id"]
-    out = []
-    for rule in pack.rules_at(step):
-        refs = condition_refs(rule.get("check")) | condition_refs(rule.get("when"))
-        if rule["severity"] != "hint" and question_id in refs:
-            out += check_rule(rule, answers, pack, plugins)
-    return out
+    return concerning(pack, plugins, pack.questions[question["id"]].step["id"], question["id"],
+                      {**seen_by(link.plan, link.role), **given(store, link)})
 
 
 def share(store: Store, plugins: Plugins, link: Link) -> None:

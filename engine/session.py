@@ -228,15 +228,9 @@ class Session:
 
     def concerning(self, question_id: str) -> list[Finding]:
         """Errors and warnings of the current step's rules that depend on this question."""
-        out = []
-        for rule in self.pack.rules_at(self.plan.step or ""):
-            if rule["severity"] == "hint":
-                continue
-            refs = condition_refs(rule.get("check")) | condition_refs(rule.get("when"))
-            if question_id in refs:
-                out += [f for f in check_rule(rule, self.plan.answers, self.pack, self.plugins)
-                        if f.severity == "error" or f.rule not in self.plan.overrides]
-        return out
+        return [f for f in concerning(self.pack, self.plugins, self.plan.step or "",
+                                      question_id, self.plan.answers)
+                if f.severity == "error" or f.rule not in self.plan.overrides]
 
     # --- changes ------------------------------------------------------------------------------
     def answer(self, question_id: str, value: Any) -> list[Finding]:
@@ -260,11 +254,15 @@ class Session:
         """Questions already put to someone (answered, cleared or skipped)."""
         return self.store.asked(self.plan.id) | set(self.plan.answers)
 
-    def override(self, rule_id: str, reason: str) -> None:
-        if rule_id not in {r["id"] for r in self.pack.rules if r["severity"] == "warning"}:
-            warnings = ", ".join(r["id"] for r in self.pack.rules if r["severity"] == "warning")
+    def check_override(self, rule_id: str) -> None:
+        """Only a warning of the pack can be passed with a reason."""
+        warnings = [r["id"] for r in self.pack.rules if r["severity"] == "warning"]
+        if rule_id not in warnings:
             raise UsageError(_("{rule!r} is not a warning of this pack (warnings: {known})")
-                             .format(rule=rule_id, known=warnings or "-"))
+                             .format(rule=rule_id, known=", ".join(warnings) or "-"))
+
+    def override(self, rule_id: str, reason: str) -> None:
+        self.check_override(rule_id)
         if not reason.strip():
             raise UsageError(_("an override needs a reason"))
         with self.writing() as plan:
@@ -405,6 +403,17 @@ class Session:
                       if r in pack.roles}
             return Session.start(pack, self.store, self.plugins, people, date, self.actor,
                                  previous_id=plan.id)
+
+
+def concerning(pack: Pack, plugins: Plugins, step_id: str, question_id: str,
+               answers: dict[str, Any]) -> list[Finding]:
+    """What the step's errors and warnings that depend on the question say, over ``answers``."""
+    out = []
+    for rule in pack.rules_at(step_id):
+        refs = condition_refs(rule.get("check")) | condition_refs(rule.get("when"))
+        if rule["severity"] != "hint" and question_id in refs:
+            out += check_rule(rule, answers, pack, plugins)
+    return out
 
 
 def dry_run(pack: Pack, plugins: Plugins, answers: dict, overrides: dict,

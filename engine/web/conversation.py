@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..answers import InvalidAnswer, coerce
-from ..errors import PopError, UsageError
+from ..errors import PopError
 from ..i18n import _
 from ..lifecycle import Blocked
 from ..plan import Plan
@@ -98,12 +98,9 @@ def _apply(session: Session, form: dict[str, list[str]], errors: dict[str, str],
            typed: dict[str, Any], findings: dict[str, list]) -> Blocked | None:
     """Record what the form changed, the overrides it gives, then move as it asks."""
     pack = session.pack
-    warnings = {r["id"] for r in pack.rules if r["severity"] == "warning"}
-    asked = [key.removeprefix("override-") for key in form if key.startswith("override-")]
-    unknown = [rule for rule in asked if rule not in warnings]
-    if unknown:  # before anything is written: a refused form changes nothing
-        raise UsageError(_("{rule!r} is not a warning of this pack (warnings: {known})").format(
-            rule=unknown[0], known=", ".join(sorted(warnings)) or "-"))
+    for key in form:  # before anything is written: a refused form changes nothing
+        if key.startswith("override-"):
+            session.check_override(key.removeprefix("override-"))
     for question in session.questions():
         qid = question["id"]
         raw = raw_value(question, form, f"q-{qid}")
