@@ -122,25 +122,46 @@ class Session:
         to the register in the same transaction); a plain string is looked up as an id, an
         employee number or a name (a new person when nobody fits).
         """
+        with cls.starting(pack, store, plugins, people, date, actor, previous_id,
+                          answers) as session:
+            pass
+        return session
+
+    @classmethod
+    @contextmanager
+    def starting(cls, pack: Pack, store: Store, plugins: Plugins,
+                 people: dict[str, PersonRef | str], date: str | None, actor: str = "pop",
+                 previous_id: str | None = None,
+                 answers: dict | None = None) -> Iterator[Session]:
+        """:meth:`start`, and whatever the block does with the new plan, in one transaction:
+        a plan made from a file is stored whole or not at all (a full disk, a crash, an
+        error halfway leave no half plan). Plugins hear of it all after the commit."""
         from .people import ref_for
 
         for role in people:
             if role not in pack.roles:
                 raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
                     role=role, roles=", ".join(pack.roles)))
-        people = {r: p if isinstance(p, PersonRef) else ref_for(store, p)
-                  for r, p in people.items()}
-        first = lifecycle_for(pack, plugins).sequence[0]
-        plan = Plan(new_plan_id(), pack, first, {r: p.name for r, p in people.items()}, date,
-                    dict(answers or {}), previous_id=previous_id,
-                    person_ids={r: p.id for r, p in people.items()})
-        created = store.create_plan(plan, actor)
-        session = cls(plan, store, plugins, actor, created_people=created)
-        session._saved({"kind": "created", "data": {"pack": pack.id}})
-        return session
-
-    def _saved(self, event: dict) -> None:
-        self.plugins.notify("pop_plan_saved", plan=self.plan, change=event)
+        pending: list[tuple[str, dict]] = []
+        with store.transaction():
+            people = {r: p if isinstance(p, PersonRef) else ref_for(store, p)
+                      for r, p in people.items()}
+            first = lifecycle_for(pack, plugins).sequence[0]
+            plan = Plan(new_plan_id(), pack, first, {r: p.name for r, p in people.items()},
+                        date, dict(answers or {}), previous_id=previous_id,
+                        person_ids={r: p.id for r, p in people.items()})
+            created = store.create_plan(plan, actor)
+            session = cls(plan, store, plugins, actor, created_people=created)
+            session._pending = pending
+            session._record({"kind": "created", "data": {"pack": pack.id}})
+            try:
+                yield session
+            except BaseException:
+                session._pending = None
+                raise
+            session._pending = None
+        for hook, kwargs in pending:
+            plugins.notify(hook, plan=session.plan, **kwargs)
 
     @contextmanager
     def writing(self, question: str | None = None) -> Iterator[Plan]:

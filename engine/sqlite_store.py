@@ -75,20 +75,29 @@ class SQLiteStore(SQLStore):
             if not path.exists():
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # owner-only from the start
                 os.close(fd)
-            self.db = sqlite3.connect(path, isolation_level=None, timeout=busy_seconds())
-            self._retry_busy(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
-            self.db.execute("PRAGMA synchronous=FULL")
-            self.db.execute("PRAGMA foreign_keys=ON")
-            self._migrate()
+            self.read_only = _read_only(path)
+            if self.read_only:  # read-only media or permissions: still readable, never changed
+                self.db = sqlite3.connect(f"{path.absolute().as_uri()}?{self.read_only}",
+                                          uri=True, isolation_level=None,
+                                          timeout=busy_seconds())
+                self.db.execute("PRAGMA foreign_keys=ON")
+                if self.schema_version != SCHEMA_VERSION:
+                    raise UsageError(self._read_only_message())
+            else:
+                self.db = sqlite3.connect(path, isolation_level=None, timeout=busy_seconds())
+                self._retry_busy(lambda: self.db.execute("PRAGMA journal_mode=WAL"))
+                self.db.execute("PRAGMA synchronous=FULL")
+                self.db.execute("PRAGMA foreign_keys=ON")
+                self._migrate()
         except OSError as exc:
             raise UsageError(_("cannot open the plan store {path}: {error}").format(
                 path=path, error=exc.strerror or exc)) from None
-        except sqlite3.OperationalError as exc:
-            if _is_busy(exc):
-                raise StoreBusy(busy_message(path)) from None
-            raise UsageError(_("cannot use the plan store {path}: {error}").format(
-                path=path, error=exc)) from None
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and _is_busy(exc):
+                raise StoreBusy(busy_message(path)) from None
+            if _is_full(exc) or _no_room(path):  # "disk I/O error": no room for its -shm
+                raise UsageError(_("cannot open the plan store {path}: the disk is full")
+                                 .format(path=path)) from None
             raise UsageError(_("cannot use the plan store {path}: {error}").format(
                 path=path, error=exc)) from None
 
@@ -144,7 +153,13 @@ class SQLiteStore(SQLStore):
     def where(self) -> str:
         return str(self.path)
 
+    def _read_only_message(self) -> str:
+        return _("the plan store {path} is read-only (read-only media or no permission to "
+                 "write): pop can show what it holds but not change it").format(path=self.path)
+
     def _begin(self) -> None:
+        if self.read_only:
+            raise UsageError(self._read_only_message())
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.OperationalError as exc:
@@ -165,18 +180,52 @@ class SQLiteStore(SQLStore):
         ``complete`` is False when another process still reads the store: the erased data may
         then remain in ``pop.sqlite3-wal`` until :meth:`compact` runs again with nobody reading.
         """
+        full = False
         try:
             self.db.execute("VACUUM")  # nothing left in free pages …
+        except sqlite3.OperationalError as exc:  # VACUUM needs room for a copy of the file
+            if not (_is_busy(exc) or _is_full(exc)):
+                raise
+            full = _is_full(exc)
+        try:
             busy, _log, _done = self._retry_busy(
                 lambda: self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone())
         except sqlite3.OperationalError as exc:
-            if not _is_busy(exc):
+            if not (_is_busy(exc) or _is_full(exc)):
                 raise
             busy = 1
         wal = Path(f"{self.path}-wal")
         left = wal.stat().st_size if wal.exists() else 0
-        complete = not busy and left == 0
-        return {"complete": complete, "kept": [] if complete else [str(wal)], "wal_bytes": left}
+        complete = not busy and not full and left == 0
+        return {"complete": complete, "kept": [] if complete else [str(wal)], "wal_bytes": left,
+                "disk_full": full}
+
+
+def _read_only(path: Path) -> str:
+    """How to open a store pop cannot write: ``""`` (it can), ``"immutable=1"`` on read-only
+    media (nobody can change it, and SQLite cannot make its -shm file there), ``"mode=ro"``
+    when only the permissions forbid it (others may still write)."""
+    folder = path.absolute().parent
+    try:
+        if os.statvfs(folder).f_flag & os.ST_RDONLY:
+            return "immutable=1"
+    except (OSError, AttributeError):
+        pass
+    writable = os.access(path, os.W_OK) and os.access(folder, os.W_OK | os.X_OK)
+    return "" if writable else "mode=ro"
+
+
+def _no_room(path: Path) -> bool:
+    import shutil
+
+    try:
+        return shutil.disk_usage(path.absolute().parent).free < 64 * 1024
+    except OSError:
+        return False
+
+
+def _is_full(exc: sqlite3.OperationalError) -> bool:
+    return "full" in str(exc).lower()
 
 
 def _is_busy(exc: sqlite3.OperationalError) -> bool:

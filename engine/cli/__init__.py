@@ -43,7 +43,11 @@ class PopGroup(click.Group):
                 click.echo(_("pop: {message}").format(message=busy_message(
                     opened.where if opened else "")), err=True)
                 ctx.exit(4)
-            # the store became unreadable mid-command (a damaged file, a full disk)
+            if "full" in str(exc):  # the command's transaction was rolled back whole
+                click.echo(_("pop: the disk of the plan store is full: this change was not "
+                             "saved; free some space and try again"), err=True)
+                ctx.exit(2)
+            # the store became unreadable mid-command (a damaged file)
             click.echo(_("pop: the plan store cannot be read or written: {error}").format(
                 error=exc), err=True)
             ctx.exit(2)

@@ -460,6 +460,10 @@ def _report_compact(result: dict) -> None:
         click.echo(_("Nothing of it remains in the database's tables (rewritten). The server's "
                      "write-ahead log archive, replicas and backups still hold it until they "
                      "expire: see README, One store for the organisation."))
+    elif result.get("disk_full"):
+        click.secho(_("Not finished: the disk is full, so the store could not be compacted and "
+                      "its files may still hold erased data. Free some space, then run: "
+                      "pop forget --finish"), fg="yellow", err=True)
     elif "wal_bytes" in result:
         click.secho(_("Not finished: another pop process still has the store open, so {wal} "
                       "may still hold erased data ({n} bytes). Close the other pop sessions, "

@@ -202,16 +202,16 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
                                     *position(positions, at), f"rules.{finding.rule}"))
     if problems and not partial:
         raise ProblemsError(problems)
-    session = Session.start(pack, app.store, app.plugins, chosen, date or Date.today().isoformat(),
-                            actor, answers=answers)
-    for rule, reason in overrides.items():
-        session.override(rule, reason)
     stopped: Blocked | None = None
-    try:
-        session.finish(AGENDA_PHASES)
-    except Blocked as blocked:  # --partial: the plan stays where the rules stop it
-        # the file was checked; what stops it now is a plugin's veto: say so, exit 3
-        stopped = None if partial and not blocked.vetoes else blocked
+    with Session.starting(pack, app.store, app.plugins, chosen,
+                          date or Date.today().isoformat(), actor, answers=answers) as session:
+        for rule, reason in overrides.items():
+            session.override(rule, reason)
+        try:
+            session.finish(AGENDA_PHASES)
+        except Blocked as blocked:  # --partial: the plan stays where the rules stop it
+            # the file was checked; what stops it now is a plugin's veto: say so, exit 3
+            stopped = None if partial and not blocked.vetoes else blocked
     plan = session.plan
     if as_json:
         echo_json({"plan": plan.summary(), "problems": [p.as_dict() for p in problems],
