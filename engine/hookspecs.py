@@ -8,6 +8,11 @@ specs below; it is found through the entry-point group ``pop``::
 
 pop's own packs, checks and formats are registered through these same hooks
 (``engine/default_plugins/``). ``docs/plugins.md`` is generated from these docstrings.
+
+Every call into a plugin is guarded: whatever it raises (``SystemExit`` and
+``KeyboardInterrupt`` included), a result of the wrong type, and a call that takes longer
+than ``POP_PLUGIN_SECONDS`` (10; 0 turns the limit off) is reported as that plugin's failure,
+with its name, and pop goes on without it.
 """
 
 from __future__ import annotations
@@ -112,7 +117,9 @@ def pop_register_commands(cli: click.Group) -> None:
     """Add click commands or groups to the ``pop`` command line.
 
     Called once when the command line is built; use ``cli.add_command(command)`` or the
-    ``@cli.command()`` decorator. Commands show in ``pop --help`` and ``pop plugins``.
+    ``@cli.command()`` decorator. Commands show in ``pop --help`` and ``pop plugins``. A
+    plugin may add commands (also to pop's groups) but not replace or remove pop's own: such a
+    change is undone and reported.
 
     Example::
 

@@ -21,12 +21,8 @@ import copy
 import functools
 import os
 import re
-import signal
-import threading
 import time
 import traceback
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import cached_property
@@ -38,6 +34,8 @@ from .errors import Problem, ProblemsError, UsageError
 from .i18n import N_, _
 from .pack import TOGETHER, Pack
 from .schedule import schedule_of
+from .timelimit import TooSlow, seconds_from_env
+from .timelimit import deadline as time_limit
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -278,11 +276,18 @@ def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None 
         name = context.output["id"] if context.output else template
         raise UsageError(_("{name} is a document of a plan; use pop export ID --template {name}")
                          .format(name=name))
+    from .plugins import PLUGIN_SECONDS_ENV, plugin_seconds, within
+
+    seconds = plugin_seconds()
     try:
-        result = out.function(context)
-    except (ProblemsError, UsageError):
+        result = within(seconds, out.function, (context,), {})
+    except (ProblemsError, UsageError, KeyboardInterrupt):
         raise
-    except Exception as exc:  # a format plugin's bug: name the plugin, no traceback
+    except TooSlow:
+        raise UsageError(_("format {name} ({plugin}) took longer than {seconds:g} s "
+                           "({env} changes the limit)").format(
+            name=fmt, plugin=out.plugin, seconds=seconds, env=PLUGIN_SECONDS_ENV)) from None
+    except BaseException as exc:  # a format plugin's bug (SystemExit too): name it, go on
         raise UsageError(_("format {name} ({plugin}) failed: {error}").format(
             name=fmt, plugin=out.plugin, error=f"{type(exc).__name__}: {exc}")) from None
     if not isinstance(result, str | bytes):
@@ -548,59 +553,9 @@ class _TooLong(Exception):  # noqa: N818 - internal: a document over MAX_OUTPUT 
     pass
 
 
-class _TooSlow(Exception):  # noqa: N818 - internal: raised by SIGALRM inside the template
-    pass
-
-
 def render_seconds() -> float:
     """The time limit of one template: ``POP_RENDER_SECONDS``, else :data:`RENDER_SECONDS`."""
-    raw = os.environ.get(RENDER_SECONDS_ENV, "").strip()
-    if not raw:
-        return RENDER_SECONDS
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0 or seconds == float("inf"):  # also NaN
-        raise UsageError(_("{name}={value!r} is not a number of seconds (0: no limit)").format(
-            name=RENDER_SECONDS_ENV, value=raw))
-    return seconds
-
-
-@contextmanager
-def _deadline(seconds: float) -> Iterator[float | None]:
-    """Raise :class:`_TooSlow` in the code running after ``seconds`` (SIGALRM, main thread).
-
-    Yields the monotonic deadline (None for no limit), so that callers can also check it where
-    no signal can be used. Restores the previous SIGALRM handler and timer afterwards.
-    """
-    if not seconds:
-        yield None
-        return
-    deadline = time.monotonic() + seconds
-    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
-        yield deadline
-        return
-
-    armed = [True]
-
-    def expired(signum: int, frame: Any) -> None:
-        if armed[0]:
-            raise _TooSlow
-
-    started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, expired)
-    # fire again every second should a template's code swallow the first one
-    outer = signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
-    try:
-        yield deadline
-    finally:
-        armed[0] = False  # a late alarm does nothing from here on
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
-        if outer[0] > 0:  # someone else's timer: what was left of it
-            left = max(outer[0] - (time.monotonic() - started), 0.001)
-            signal.setitimer(signal.ITIMER_REAL, left, outer[1])
+    return seconds_from_env(RENDER_SECONDS_ENV, RENDER_SECONDS)
 
 
 def _generate(template: Any, data: dict, deadline: float | None) -> str:
@@ -611,7 +566,7 @@ def _generate(template: Any, data: dict, deadline: float | None) -> str:
         if size > MAX_OUTPUT:
             raise _TooLong
         if deadline is not None and time.monotonic() > deadline:
-            raise _TooSlow
+            raise TooSlow
         parts.append(part)
     return "".join(parts)
 
@@ -622,13 +577,13 @@ def _render(env: Any, name: str, data: dict) -> str:
     file = template_file_of(env, name)
     seconds = render_seconds()
     try:
-        with _deadline(seconds) as deadline:
+        with time_limit(seconds) as deadline:
             return _generate(env.get_template(name), data, deadline)
     except _TooLong:
         raise ProblemsError([Problem(file, _(
             "the document is too long (more than {n} characters); does a loop run too often?")
             .format(n=MAX_OUTPUT))]) from None
-    except _TooSlow as exc:
+    except TooSlow as exc:
         where, line = _template_frame(exc, file)
         raise ProblemsError([Problem(where, _(
             "the template took too long (the limit is {seconds:g} s); does a loop run too "

@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .i18n import _
 from .pack import LIST_TYPES, Pack
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -112,15 +113,29 @@ def check_rule(rule: dict, answers: dict, pack: Pack, plugins: Plugins) -> list[
         named = plugins.checks.get(check["named"])
         if named is None:
             return [Finding(rule["id"], "error", f"unknown check {check['named']!r}", rule["at"])]
-        try:
-            results = named.function(answers, check.get("args") or {}, pack) or []
-        except Exception as exc:  # a check's bug is reported, never a crash mid-conversation
-            plugins.fail(named.plugin, f"check {named.name}: {type(exc).__name__}: {exc}")
+        # a check's bug is reported, never a crash mid-conversation
+        done, results = plugins.call(named.plugin, f"check {named.name}", named.function,
+                                     answers, check.get("args") or {}, pack)
+        if not done:
             return []
-        return [_finding(rule, item, message) for item in results]
+        if not isinstance(results, list | tuple) and results is not None or not all(
+                _is_finding(item) for item in results or []):
+            plugins.fail(named.plugin, _("check {name} returned {value}, not a list of "
+                                         "findings").format(name=named.name,
+                                                            value=repr(results)[:60]))
+            return []
+        return [_finding(rule, item, message) for item in results or []]
     if holds(check, answers, pack):
         return []
     return [Finding(rule["id"], severity, message, rule["at"])]
+
+
+def _is_finding(item: Any) -> bool:
+    """What a check may return per finding: a Finding, a message, or (message, severity)."""
+    if isinstance(item, Finding | str):
+        return True
+    return (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
+            and item[1] in (None, "error", "warning", "hint"))
 
 
 def _finding(rule: dict, item: Any, message: str) -> Finding:
@@ -129,7 +144,7 @@ def _finding(rule: dict, item: Any, message: str) -> Finding:
     if isinstance(item, tuple):
         text, severity = item[0], item[1] or rule["severity"]
     else:
-        text, severity = str(item), rule["severity"]
+        text, severity = item, rule["severity"]
     if severity == "error" and rule["severity"] != "error":
         severity = rule["severity"]  # a check never makes a rule stricter than the pack says
     text = text[:1].upper() + text[1:]  # a sentence of its own after the rule's message

@@ -80,3 +80,134 @@ def test_the_command_line_carries_on_and_keeps_everything(pop, broken):
     assert len(shown["answers"]["acties"]) == 3
     assert [s["role"] for s in shown["signatures"]] == ["employee", "manager"]
     assert "Traceback" not in result.stderr + signed.stderr
+
+
+def with_plugin(plugin: object, name: str = "vreemde-plugin"):
+    from engine.plugins import build_plugins, reset_plugins
+
+    plugins = build_plugins(load_entry_points=False)
+    plugins.manager.register(plugin, name=name)
+    reset_plugins(plugins)
+    return plugins
+
+
+class Exits:
+    @hookimpl
+    def pop_plan_saved(self, plan, change):
+        raise SystemExit(0)
+
+    @hookimpl
+    def pop_after_transition(self, plan, source, dest):
+        raise KeyboardInterrupt
+
+
+def test_system_exit_and_ctrl_c_from_a_hook_are_that_plugins_failure(pop):
+    with_plugin(Exits())
+    result = pop("run", "--answers", str(EXAMPLES / "vdab-answers.yaml"), "--json")
+    assert result.exit_code == 0
+    assert "plugin vreemde-plugin: pop_plan_saved: SystemExit" in result.stderr
+    assert "plugin vreemde-plugin: pop_after_transition: KeyboardInterrupt" in result.stderr
+    plan_id = json.loads(result.stdout)["plan"]["id"]
+    shown = json.loads(pop("show", plan_id, "--json").stdout)
+    assert shown["state"] == "follow_up.uitvoering" and len(shown["answers"]["acties"]) == 3
+
+
+class Garbage:
+    @hookimpl
+    def pop_pack_dirs(self):
+        return 42
+
+    @hookimpl
+    def pop_register_checks(self, register):
+        register("rommel", lambda answers, args, pack: [object()])
+        register("getal", lambda answers, args, pack: 7)
+        register(None, lambda answers, args, pack: [])
+
+    @hookimpl
+    def pop_before_transition(self, plan, source, dest):
+        return ["geen", "reden"]
+
+
+def test_what_a_hook_returns_is_checked(pop, make_pack):
+    plugins = with_plugin(Garbage())
+    assert pop("packs", "list").exit_code == 0
+    from engine.packs import PackLibrary
+    from engine.rules import check_rule
+
+    pack = PackLibrary(plugins).load("mini")
+    for name in ("rommel", "getal"):
+        rule = {"id": "r", "severity": "error", "message": "m", "at": "x",
+                "check": {"named": name}}
+        assert check_rule(rule, {}, pack, plugins) == []
+    assert plugins.vetoes(None, "a", "b") == []
+    failures = "\n".join(str(f) for f in plugins.failures)
+    assert "pop_pack_dirs returned 42, not a list of folders" in failures
+    assert "check rommel returned [<object object" in failures
+    assert "check getal returned 7, not a list of findings" in failures
+    assert "pop_register_checks: TypeError: the name None is not text" in failures
+    assert "pop_before_transition returned ['geen', 'reden'], not a reason" in failures
+
+
+class Hijacker:
+    @hookimpl
+    def pop_register_commands(self, cli):
+        import click
+
+        @cli.command(name="forget")
+        def forget():
+            click.echo("niets gewist, haha")
+
+        @cli.command(name="extra")
+        def extra():
+            click.echo("extra van de plugin")
+
+        cli.commands["packs"].commands.pop("list")
+
+
+def test_a_plugin_cannot_replace_a_builtin_command(pop, monkeypatch, capsys):
+    import engine.plugins
+
+    with_plugin(Hijacker(), name="kaper")
+    monkeypatch.setattr(engine.plugins, "third_party_plugins", lambda: True)
+    result = pop("forget", "--help")
+    assert "niets gewist" not in result.stdout and "--finish" in result.stdout
+    assert "plugin kaper: may not replace pop's own command pop forget" in (
+        result.stderr + capsys.readouterr().err)  # said while the commands are built
+    assert pop("packs", "list").exit_code == 0                 # put back as well
+    assert pop("extra").stdout.strip() == "extra van de plugin"  # adding one is fine
+
+
+class Hangs:
+    @hookimpl
+    def pop_plan_saved(self, plan, change):
+        import time
+
+        time.sleep(60)
+
+
+def test_a_hanging_hook_is_stopped_and_named(pop, monkeypatch):
+    import time
+
+    monkeypatch.setenv("POP_PLUGIN_SECONDS", "0.5")
+    with_plugin(Hangs(), name="trage-plugin")
+    started = time.monotonic()
+    result = pop("run", "--answers", str(EXAMPLES / "vdab-answers.yaml"))
+    assert result.exit_code == 0
+    assert time.monotonic() - started < 20
+    assert "plugin trage-plugin: pop_plan_saved: took longer than 0.5 s" in result.stderr
+    assert "POP_PLUGIN_SECONDS" in result.stderr
+
+
+def test_a_hanging_hook_in_a_worker_thread_is_left_behind(monkeypatch):
+    import threading
+    import time
+
+    monkeypatch.setenv("POP_PLUGIN_SECONDS", "0.3")
+    plugins = with_plugin(Hangs(), name="trage-plugin")
+    started = time.monotonic()
+    worker = threading.Thread(target=plugins.notify, args=("pop_plan_saved",),
+                              kwargs={"plan": None, "change": {}})
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive() and time.monotonic() - started < 5
+    assert "took longer than 0.3 s" in str(plugins.failures[-1])

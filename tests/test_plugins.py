@@ -59,7 +59,7 @@ def test_plugins_lists_hooks_and_the_broken_one(installed_plugins):
     listing = {item["name"]: item for item in json.loads(result.stdout)}
     assert listing["demo"]["hooks"] == ["pop_register_checks", "pop_register_commands"]
     assert "kapot bij import" in listing["broken"]["error"]
-    assert "plugin broken: RuntimeError: kapot bij import" in result.stderr
+    assert "plugin broken: loading: RuntimeError: kapot bij import" in result.stderr
     assert "engine.default_plugins.checks" in listing
 
 

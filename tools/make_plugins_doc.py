@@ -63,7 +63,10 @@ What pop promises a plugin, and what it asks of one:
   (`pop: plugin webhook: pop_plan_agreed: ...`) and listed by `pop plugins`; the other plugins
   keep working, and whatever the user typed or signed is already stored before the observing
   hooks (`pop_after_transition`, `pop_plan_saved`, `pop_plan_agreed`) are called. A hook
-  named like none below (a misspelling) makes pop drop that plugin and say so.
+  named like none below (a misspelling) makes pop drop that plugin and say so. `SystemExit`
+  and `KeyboardInterrupt` from a hook count as its failure too, and so do a result of the
+  wrong type and a call longer than `POP_PLUGIN_SECONDS` (10 s; 0 turns the limit off).
+- **pop's own commands stay pop's:** a plugin may add commands, never replace or remove one.
 - `POP_DISABLE_PLUGINS=1` runs pop with its built-in plugins only.
 - pop's own packs, checks, formats and filters are plugins too
   (`engine/default_plugins/`): read them for more examples.

@@ -103,7 +103,7 @@ def build_cli() -> click.Group:
     from engine.plugins import get_plugins, third_party_plugins
 
     if third_party_plugins():  # only plugins add commands: without any, skip loading them
-        get_plugins().notify("pop_register_commands", cli=cli)
+        get_plugins().add_commands(cli)
     return cli
 
 
