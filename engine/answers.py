@@ -11,7 +11,7 @@ from typing import Any
 
 from .dates import parse_date
 from .errors import Problem, ProblemsError
-from .i18n import _
+from .i18n import _, ngettext
 from .pack import Pack
 
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "waar", "1", "akkoord", "ok"}
@@ -277,10 +277,15 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
     if not isinstance(raw_answers, dict):
         report(("answers",), _("must be a mapping of question id to answer"))
         raw_answers = {}
+    unknown = [qid for qid in raw_answers if qid not in pack.questions]
+    if unknown:  # once: a file of thousands of stray keys is one mistake, not thousands
+        more = len(unknown) - 1
+        report(("answers", unknown[0]), _("unknown question {id!r}").format(id=unknown[0])
+               + (ngettext(" (and {n} more unknown question)", " (and {n} more unknown "
+                           "questions)", more).format(n=more) if more else ""))
     for qid, raw in raw_answers.items():
         ref = pack.questions.get(qid)
         if ref is None:
-            report(("answers", qid), _("unknown question {id!r}").format(id=qid))
             continue
         try:
             value = coerce(ref.question, raw, pack)

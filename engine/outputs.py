@@ -8,7 +8,7 @@ guide and invitation, in Markdown and HTML) live in ``engine/templates`` and are
 Templates are untrusted data: the environment is sandboxed and immutable, undefined names are
 errors, HTML is escaped, and what a user typed is printed as typed (``{{ 7*7 }}`` stays
 ``{{ 7*7 }}``). A broken template is one :class:`engine.errors.Problem` with its file and line.
-Rendering is bounded: ``range`` counts to :data:`MAX_RANGE`, a document stops at
+Rendering is bounded (:mod:`engine.sandbox` bounds each operation), a document stops at
 :data:`MAX_OUTPUT` characters and after :data:`RENDER_SECONDS` seconds (``POP_RENDER_SECONDS``).
 :func:`template_problems` finds syntax errors without rendering (for ``pop packs validate``).
 
@@ -18,9 +18,7 @@ jinja2 is imported only when something is rendered.
 from __future__ import annotations
 
 import copy
-import functools
 import os
-import re
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -45,8 +43,6 @@ BUILTIN = "pop/"
 INVITATIONS = ("uitnodiging", "invitation")
 LAYOUTS = ("plan", "guide", "invite")
 TEMPLATE_SUFFIXES = {"md": ".md.j2", "html": ".html.j2"}
-MAX_SEQUENCE = 100_000  # the longest string or list a template may make with * (memory)
-MAX_RANGE = 10_000  # the most numbers a template's range() may count (time)
 MAX_OUTPUT = 5_000_000  # the most characters one rendered template may make (memory)
 RENDER_SECONDS = 10.0  # the longest one template may render (time); the default of ...
 RENDER_SECONDS_ENV = "POP_RENDER_SECONDS"  # ... this variable; 0 turns the limit off
@@ -440,9 +436,9 @@ def builtin_template(name: str) -> str | None:
 
 
 def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
-    from jinja2 import BaseLoader, StrictUndefined, TemplateNotFound
-    from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
+    from jinja2 import BaseLoader, TemplateNotFound
 
+    from . import sandbox
     from .plugins import get_plugins
 
     class PackLoader(BaseLoader):
@@ -460,63 +456,7 @@ def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
         def list_templates(self) -> list[str]:
             return sorted(pack.templates)
 
-    def too_large(values: Any) -> bool:
-        return any(isinstance(v, int) and not isinstance(v, bool) and abs(v) > MAX_SEQUENCE
-                   for v in values)
-
-    class Sandbox(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "**", "%"})
-
-        def call(self, context: Any, obj: Any, *args: Any, **kwargs: Any) -> Any:
-            # 'x'.ljust(10**9) and friends: a number this large only ever makes memory run out
-            if too_large((*args, *kwargs.values())):
-                raise SecurityError(_("a number given to a function is too large"))
-            return super().call(context, obj, *args, **kwargs)
-
-        def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
-            if operator == "%":
-                widths = re.findall(r"%[-+ #0]*(\d+)", left) if isinstance(left, str) else []
-                if too_large(int(w) for w in widths):
-                    raise SecurityError(_("a number given to a function is too large"))
-                return left % right
-            if operator == "**":
-                if isinstance(right, int | float) and abs(right) > 64 and left not in (0, 1, -1):
-                    raise SecurityError(_("the power is too large"))
-                return left ** right
-            for seq, n in ((left, right), (right, left)):
-                if isinstance(seq, str | list | tuple) and isinstance(n, int) and \
-                        len(seq) * n > MAX_SEQUENCE:
-                    raise SecurityError(_("the result of * is too long"))
-            return left * right
-
-    def bounded_range(*args: Any) -> range:
-        numbers = range(*args)
-        try:
-            count = len(numbers)
-        except OverflowError:  # more than fits in a machine word
-            count = MAX_RANGE + 1
-        if count > MAX_RANGE:
-            raise SecurityError(_("range() is too long (at most {n} numbers)").format(
-                n=MAX_RANGE))
-        return numbers
-
-    env = Sandbox(loader=PackLoader(), undefined=StrictUndefined, autoescape=html,
-                  auto_reload=False)
-    env.globals["range"] = bounded_range
-    for name, function in (plugins or get_plugins()).filters.items():
-        env.filters[name] = function
-
-    def guarded(function: Any) -> Any:
-        @functools.wraps(function)  # keeps Jinja's pass_context marks
-        def call(*args: Any, **kwargs: Any) -> Any:
-            if too_large((*args[1:], *kwargs.values())):
-                raise SecurityError(_("a number given to a function is too large"))
-            return function(*args, **kwargs)
-
-        return call
-
-    env.filters = {name: guarded(f) for name, f in env.filters.items()}
-    env.globals.pop("lipsum", None)
+    env = sandbox.environment(PackLoader(), html, (plugins or get_plugins()).filters)
     env.globals["tekst"] = pack.text
     return env
 

@@ -21,11 +21,19 @@ def pop_command() -> list[str]:
 
 
 def pop_process(*args: str, env: dict | None = None, input: str | None = None,
-                timeout: float = 60) -> subprocess.CompletedProcess:
-    """Run pop as a separate process, as a user would."""
+                timeout: float = 60, memory_mb: int | None = None) -> subprocess.CompletedProcess:
+    """Run pop as a separate process, as a user would (``memory_mb``: with at most that much
+    address space, so that a test sees an allocation that should never have happened)."""
     full_env = {**os.environ, **(env or {})}
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory_mb << 20, memory_mb << 20))
+
     return subprocess.run([*pop_command(), *args], capture_output=True, text=True,
-                          env=full_env, input=input, timeout=timeout, cwd=TESTS)
+                          env=full_env, input=input, timeout=timeout, cwd=TESTS,
+                          preexec_fn=limit if memory_mb else None)
 
 
 VDAB = EXAMPLES / "vdab-answers.yaml"

@@ -100,3 +100,54 @@ def test_the_pack_cache_is_owner_only_and_a_tampered_entry_is_not_used(tmp_path,
     cache.put("pack", "x", [source], {"id": "x", "name": "Echt"})
     entry.chmod(0o666)
     assert cache.get("pack", "x") is None                 # anyone could have written it
+
+
+def test_a_million_tiny_items_are_refused_as_they_are_read(tmp_path):
+    many = tmp_path / "many.yaml"
+    many.write_text("pack: vdab\nanswers:\n  sterktes:\n" + "  - a\n" * 300_000)
+    assert "too many items" in refused_quickly("run", "--answers", str(many))
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("id: veel\n" + "".join(f"k{i}: 1\n" for i in range(30_000)))
+    assert "too many items" in refused_quickly("packs", "validate", str(pack))
+
+
+def test_thousands_of_unknown_questions_are_one_problem(tmp_path):
+    stray = tmp_path / "stray.yaml"
+    stray.write_text(VDAB.read_text(encoding="utf-8") + "".join(
+        f"  verzonnen_{i}: 1\n" for i in range(5000)), encoding="utf-8")
+    result = pop_process("run", "--answers", str(stray))
+    assert result.returncode == 2
+    unknown = [line for line in result.stderr.splitlines() if "unknown question" in line]
+    assert unknown == [unknown[0]] and "(and 4999 more unknown questions)" in unknown[0]
+
+
+@pytest.mark.parametrize("args", [
+    ["sign", "abc", "--role", "manager", "--name", "J\udcfcrgen"],
+    ["list", "--person", "J\udcfcrgen"],
+    ["forget", "J\udcfcrgen", "--yes"],
+    ["history", "J\udcfcrgen"],
+    ["run", "--answers", str(VDAB), "--actor", "J\udcfcrgen"],
+])
+def test_an_argument_that_is_not_utf8_is_refused_in_one_line(args):
+    import subprocess
+
+    from helpers import pop_command
+
+    raw = [os.fsencode(a) for a in (*pop_command(), *args)]  # J\xfcrgen: Latin-1 bytes
+    result = subprocess.run(raw, capture_output=True, timeout=30)
+    err = result.stderr.decode("utf-8")
+    assert result.returncode == 2 and "Traceback" not in err
+    assert err.strip().splitlines() == [err.strip()] and "not UTF-8 text" in err
+    assert "J?rgen" in err
+
+
+def test_latin1_typed_at_a_prompt_is_asked_again():
+    import subprocess
+
+    from helpers import pop_command
+
+    result = subprocess.run([*pop_command(), "run", "--pack", "vdab"], capture_output=True,
+                            input=b"J\xfcrgen\nJan\n", timeout=30)
+    out = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
+    assert "Traceback" not in out
+    assert "not UTF-8 text" in out and "new in the people register: Jan" in out

@@ -110,6 +110,14 @@ def build_cli() -> click.Group:
 def main(argv: Sequence[str] | None = None) -> None:
     """Console-script entry point."""
     args = list(sys.argv[1:] if argv is None else argv)
+    from engine.text import has_surrogates, shown
+
+    for arg in args:
+        if has_surrogates(arg):  # bytes from a terminal or script in another character set
+            localize_click(set_language(_lang_from_argv(args)))
+            click.echo(_("pop: {arg!r} is not UTF-8 text (is the terminal or script set to "
+                         "another character set?)").format(arg=shown(arg)), err=True)
+            sys.exit(2)
     localize_click(set_language(_lang_from_argv(args)))
     cli = build_cli()
     cli.main(args, prog_name="pop", standalone_mode=True)

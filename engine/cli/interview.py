@@ -17,6 +17,7 @@ from engine.i18n import _, current_language
 from engine.lifecycle import Blocked
 from engine.rules import Finding
 from engine.session import PlanChanged, Session
+from engine.text import has_surrogates
 
 BACK, PAUSE, CLEAR = "<", "!", "-"
 
@@ -64,8 +65,16 @@ def ask(text: str, default: str = "") -> str:
     """One line from the person; ``?``, ``<`` and ``!`` are commands, not answers."""
     suffix = f" [{default}]" if default else ""
     ends_in_mark = text.rstrip().endswith(("?", ":", "!"))  # no "?:" after a question
-    return click.prompt(text + suffix, default="", show_default=False,
-                        prompt_suffix=" " if ends_in_mark and not default else ": ")
+    while True:
+        try:
+            line = click.prompt(text + suffix, default="", show_default=False,
+                                prompt_suffix=" " if ends_in_mark and not default else ": ")
+        except UnicodeDecodeError:  # a terminal set to Latin-1, or pasted bytes
+            line = "\udcff"
+        if not has_surrogates(line):
+            return line
+        click.echo(_("That was not UTF-8 text (is the terminal set to another character "
+                     "set?); type it again."), err=True)
 
 
 class Interview:
