@@ -193,8 +193,11 @@ class RenderContext:
                 format=self.format or "?"))
         return self.plan
 
-    def data(self) -> dict:
-        """The template context (see docs/pack-authoring-brief.md), a fresh copy each time."""
+    def data(self, markdown: bool = False) -> dict:
+        """The template context (see docs/pack-authoring-brief.md), a fresh copy each time.
+
+        ``markdown``: for a Markdown template, what people typed is made to print as typed
+        (see :func:`literal_for_markdown`)."""
         from .followup import actions as followup_actions
 
         pack, plan, lang = self.pack, self.plan, self.lang
@@ -202,6 +205,8 @@ class RenderContext:
         answers = {qid: copy.deepcopy(value) for qid, value in (plan.answers if plan else {})
                    .items() if not (qid in pack.questions and
                                     pack.questions[qid].question.get("private"))}
+        if markdown:
+            answers = _markdown_answers(pack, answers)
         ctx: dict[str, Any] = {
             "pack": copy.deepcopy(pack.data),
             "roles": copy.deepcopy(pack.roles),
@@ -237,7 +242,7 @@ class RenderContext:
             ctx["answers"] = answers
             ctx["actions"] = [{k: v for k, v in action.items() if k != "values"}
                               for action in followup_actions(plan)]
-        return ctx
+        return _markdown_typed(ctx) if markdown else ctx
 
     def render(self, kind: str) -> str:
         """Render the template for ``kind`` (see :meth:`template_name`) with :meth:`data`."""
@@ -248,7 +253,60 @@ class RenderContext:
         env = self._env.get(html)
         if env is None:
             env = self._env[html] = _environment(self.pack, self.plugins, html)
-        return _render(env, name, {**self.data(), **(extra or {})})
+        return _render(env, name, {**self.data(markdown=not html), **(extra or {})})
+
+
+_FREE_TEXT = ("text", "longtext", "list")
+_TYPED_KEYS = ("note", "reason", "name", "by", "actor")  # what people typed after the answers
+
+
+def _literal(value: Any) -> Any:
+    from .text import markdown_literal
+
+    if isinstance(value, str):
+        return markdown_literal(value)
+    if isinstance(value, list):
+        return [_literal(v) for v in value]
+    return value
+
+
+def _markdown_answers(pack: Pack, answers: dict) -> dict:
+    """Free-text answers and row fields made to print as typed in Markdown: the counterpart
+    of HTML's autoescaping, so that an answer cannot add a link, an image, raw HTML or a code
+    fence to a document. Choices stay ids, so templates can still look them up."""
+
+    def answer(question: dict, value: Any) -> Any:
+        if question.get("type") in _FREE_TEXT:
+            return _literal(value)
+        if question.get("type") == "records" and isinstance(value, list):
+            fields = {f["id"]: f for f in question.get("fields", [])}
+            return [{k: answer(fields.get(k, {}), v) for k, v in row.items()}
+                    if isinstance(row, dict) else row for row in value]
+        return value
+
+    return {qid: answer(pack.questions[qid].question, v) if qid in pack.questions else v
+            for qid, v in answers.items()}
+
+
+def _markdown_typed(ctx: dict) -> dict:
+    """Names, notes and reasons (people typed them too) made to print as typed."""
+
+    def typed(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: _literal(v) if k in _TYPED_KEYS else typed(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [typed(v) for v in value]
+        return value
+
+    if "plan" in ctx:
+        plan = ctx["plan"]
+        plan["person"] = _literal(plan["person"])
+        plan["people"] = {role: _literal(name) for role, name in plan["people"].items()}
+        for key in ("registered", "signatures", "all_signatures", "checkins", "overrides"):
+            plan[key] = typed(plan[key])
+        ctx["actions"] = [{k: _literal(v) if k in ("label", "timing", "note") else typed(v)
+                           for k, v in action.items()} for action in ctx["actions"]]
+    return ctx
 
 
 def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None = None,

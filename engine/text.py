@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# C0 and C1 controls but tab and newline, DEL, and the bidi overrides that reorder a line
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 def has_surrogates(text: str) -> bool:
@@ -20,7 +18,54 @@ def shown(text: str) -> str:
     return _SURROGATE.sub("?", text)
 
 
-def printable(text: str) -> str:
-    """``text`` safe for a terminal: no escape sequences, no other control characters (an
-    answer or a name can hold ``ESC [2J``, and a terminal would obey it)."""
-    return _CONTROL.sub("", text) if _CONTROL.search(text) else text
+# C0 and C1 controls but tab, newline and return, DEL, and the bidi overrides that reorder a
+# line; what pop's own output uses (click's colours and bold, a progress bar's cursor and line)
+_ALLOWED_ESCAPE = re.compile(r"\x1b\[(?:(?:[0-79]|[1-9]\d)(?:;(?:[0-79]|[1-9]\d))*)?m"
+                             r"|\x1b\[\?25[hl]|\x1b\[[0-2]?K")
+_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+                     r"|[PX^_][^\x1b]*(?:\x1b\\)?|.?)", re.S)
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f"
+                               "\u202a-\u202e\u2066-\u2069]")
+
+
+def for_terminal(text: str) -> str:
+    """``text`` safe to print: a name or an answer can hold ``ESC ]0;…`` or ``ESC [2J`` and a
+    terminal would obey it. Colours and the cursor codes pop itself prints are kept (not the
+    one that hides text); every other escape sequence and control character is dropped."""
+    if "\x1b" not in text and not _TERMINAL_CONTROL.search(text):
+        return text
+    kept = []
+    for piece in re.split(f"({_ALLOWED_ESCAPE.pattern})", text):
+        if _ALLOWED_ESCAPE.fullmatch(piece or "-"):
+            kept.append(piece)
+        else:
+            kept.append(_TERMINAL_CONTROL.sub("", _ESCAPE.sub("", piece)))
+    return "".join(kept)
+
+
+class TerminalSafe:
+    """A text stream that passes what it is given through :func:`for_terminal` (bytes, a
+    document written with ``-o -``, go to the binary stream underneath untouched)."""
+
+    def __init__(self, stream: object):
+        self._stream = stream
+
+    def write(self, text: object) -> object:
+        return self._stream.write(for_terminal(text) if isinstance(text, str) else text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+# not |: a table cell is the template's to escape (every built-in one does), and outside a
+# table it does nothing
+_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>~])|&(?=#?\w+;)")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+=-])|^(\s*\d+)([.)])", re.M)
+
+
+def markdown_literal(text: str) -> str:
+    """``text`` as Markdown that prints it as typed: no link, image, raw HTML, code fence,
+    or heading can come from what someone answered."""
+    text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
+    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
+                              else f"{m.group(3)}\\{m.group(4)}", text)

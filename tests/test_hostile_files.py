@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import stat
 import time
 
 import pytest
-from helpers import MINI, VDAB, ok_json, pop_process
+from helpers import MINI, VDAB, ok, ok_json, pop_process
 
 
 def refused_quickly(*args: str) -> str:
@@ -151,3 +153,43 @@ def test_latin1_typed_at_a_prompt_is_asked_again():
     out = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
     assert "Traceback" not in out
     assert "not UTF-8 text" in out and "new in the people register: Jan" in out
+
+
+HOSTILE_TEXT = ("<script>alert(1)</script> [klik](javascript:alert(1)) "
+                "![](http://evil.example/x.png) | kolom")
+
+
+def test_answers_print_in_markdown_as_typed(tmp_path):
+    text = VDAB.read_text(encoding="utf-8")
+    start = text.index("      wat: >-\n")
+    end = text.index("      meetbaar:", start)
+    hostile = tmp_path / "hostile.yaml"
+    hostile.write_text(text[:start] + f"      wat: {json.dumps(HOSTILE_TEXT)}\n" + text[end:]
+                       + "  opmerkingen: \"```\\n# kop\"\n", encoding="utf-8")
+    plan = ok_json("run", "--answers", str(hostile), "--partial")["plan"]["id"]
+    for template in ("pop-sjabloon", "pop/plan"):
+        md = ok("export", plan, "--template", template)
+        assert "alert(1)" in md                                     # printed, as typed …
+        for raw in ("<script>", "[klik](", "![](", r"(?<!\\)\]\("):
+            assert not re.search(raw if raw.startswith("(?") else re.escape(raw), md), (
+                template, raw)                                      # … but never as Markdown
+        assert "\\<script\\>" in md and "\\[klik\\](javascript:alert(1))" in md
+        html = ok("export", plan, "--template", template, "--format", "html") \
+            if template == "pop/plan" else ""
+        assert "<script>" not in html
+
+
+def test_names_and_notes_never_drive_the_terminal(tmp_path):
+    from engine.store import open_store
+
+    plan = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    store = open_store()
+    with store.transaction():
+        store.db.execute("UPDATE people SET name = name || ?",
+                         ("\x1b]0;pwned\x07\x1b[2J\x1b[8m\u202e",))
+    store.close()
+    for args in (["list"], ["people", "list"], ["show", plan], ["due"], ["history", plan]):
+        result = pop_process(*args)
+        assert "\x1b" not in result.stdout + result.stderr, args
+        assert "\u202e" not in result.stdout and "\x07" not in result.stdout
+    assert "Dries Verbeeck" in ok("show", plan)

@@ -212,3 +212,16 @@ def test_forgetting_a_person_erases_their_outbox_entries(venv, env, server):
     ok(venv, "forget", "Dries Verbeeck", "--yes", env=env)
     assert not kept.exists()                          # the plan about him is gone from the outbox
     assert (outbox / "someone-else.json").exists()    # and nothing else
+
+
+def test_csv_cells_that_start_like_a_formula_stay_text():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "examples" / "plugins" / "pop-webhook" / "src"))
+    try:
+        from pop_webhook import cell
+    finally:
+        sys.path.pop(0)
+    assert [cell(v) for v in ("=HYPERLINK(\"http://x\")", "+1", "-2", "@SUM(A1)", "\tx",
+                              "Heftruck", 3)] == [
+        "'=HYPERLINK(\"http://x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx", "Heftruck", 3]

@@ -119,5 +119,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                          "another character set?)").format(arg=shown(arg)), err=True)
             sys.exit(2)
     localize_click(set_language(_lang_from_argv(args)))
+    from engine.text import TerminalSafe
+
+    # a name or an answer must never drive the terminal (escape sequences), nor a pipe's reader
+    sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
     cli = build_cli()
     cli.main(args, prog_name="pop", standalone_mode=True)

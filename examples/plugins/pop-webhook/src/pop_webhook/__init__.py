@@ -114,8 +114,18 @@ def render_csv(context: Any) -> str:
                 elif isinstance(value, list):
                     value = "; ".join(map(str, value))
                 cells.append("" if value is None else str(value))
-            writer.writerow([plan.id, plan.person, pack.id, ref.id, n, *cells])
+            writer.writerow([cell(v) for v in (plan.id, plan.person, pack.id, ref.id, n,
+                                               *cells)])
     return out.getvalue()
+
+
+def cell(value: Any) -> Any:
+    """A cell a spreadsheet shows as typed: text that starts like a formula (``=``, ``+``,
+    ``-``, ``@``, a tab or a return) gets a leading ``'``, so ``=HYPERLINK(...)`` typed as an
+    action is never run when HR opens the file (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 @hookimpl
