@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import os
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -457,30 +456,11 @@ def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> 
 
 
 # JSON Schema keywords a pack may not use: references could fetch files or addresses, or
-# loop; regular expressions can take exponential time on a crafted answer.
+# loop. (Patterns are run by RE2, in linear time: engine/patterns.py.)
 _NO_REFERENCES = N_("references ($ref) are not allowed in a pack's schemas")
 _NO_PATTERN_PROPERTIES = N_("patternProperties is not allowed in a pack's schemas")
 _REFUSED_KEYWORDS = {"$ref": _NO_REFERENCES, "$dynamicRef": _NO_REFERENCES,
                      "$recursiveRef": _NO_REFERENCES, "patternProperties": _NO_PATTERN_PROPERTIES}
-# A repeated group or a back-reference can make a regular expression take exponential time
-# on a crafted answer ("^(a+)+$"); simple patterns such as "\\S" or "^[0-9]{4}$" are fine.
-_RISKY_PATTERN = re.compile(r"\)\s*(?:[*+]|\{\d*,)|\\[1-9]|\(\?P=")
-_UNBOUNDED = re.compile(r"(?<!\\)(?:[*+]|\{\d*,\})")  # three of them: polynomial blow-up
-
-
-def _pattern_problem(pattern: object) -> str | None:
-    if not isinstance(pattern, str):
-        return None
-    try:
-        re.compile(pattern)
-    except re.error as exc:
-        return _("not a valid regular expression: {error}").format(error=exc)
-    if _RISKY_PATTERN.search(pattern) or len(_UNBOUNDED.findall(pattern)) > 2:
-        return _("this regular expression can take very long on some answers (a repeated "
-                 "group, a back-reference, or more than two open-ended repeats): simplify it")
-    return None
-
-
 def _embedded_schemas(pack: Pack):  # noqa: ANN202 - yields (kind, id, path, schema)
     """Every JSON Schema written inside the pack, with where it stands."""
     for qid, ref in pack.questions.items():
@@ -497,8 +477,10 @@ def _embedded_schemas(pack: Pack):  # noqa: ANN202 - yields (kind, id, path, sch
 
 
 def _check_embedded_schemas(pack: Pack, report: _Reporter) -> None:
-    from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
+
+    from .patterns import pattern_problem
+    from .schemacheck import check_schema
 
     for kind, ident, path, schema in _embedded_schemas(pack):
         stack: list[tuple[tuple, object]] = [(path, schema)]
@@ -513,8 +495,8 @@ def _check_embedded_schemas(pack: Pack, report: _Reporter) -> None:
                     if key in _REFUSED_KEYWORDS and keyword:
                         report.add(kind, ident, (*where, key), _(_REFUSED_KEYWORDS[key]))
                         refused = True
-                    elif key == "pattern" and keyword and _pattern_problem(value):
-                        report.add(kind, ident, (*where, key), _pattern_problem(value))
+                    elif key == "pattern" and keyword and pattern_problem(value):
+                        report.add(kind, ident, (*where, key), pattern_problem(value))
                         refused = True
                     stack.append(((*where, key), value))
             elif isinstance(node, list):
@@ -522,7 +504,7 @@ def _check_embedded_schemas(pack: Pack, report: _Reporter) -> None:
         if refused:
             continue
         try:
-            Draft202012Validator.check_schema(schema)
+            check_schema(schema)
         except SchemaError as exc:
             report.add(kind, ident, (*path, *exc.path),
                        _("not a valid JSON Schema: {error}").format(error=exc.message))

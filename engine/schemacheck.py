@@ -21,15 +21,45 @@ def load_schema(name: str) -> dict:
 
 
 @cache
+def _validator_class() -> Any:
+    """Draft 2020-12 with ``pattern`` run by RE2 (:mod:`engine.patterns`): linear time."""
+    from jsonschema import Draft202012Validator, FormatChecker, validators
+    from jsonschema.exceptions import ValidationError
+
+    from .patterns import PatternError, compiled, search
+
+    def pattern(validator: Any, expected: str, instance: Any, schema: dict) -> Any:
+        if not validator.is_type(instance, "string"):
+            return
+        try:
+            matches = search(expected, instance)
+        except PatternError as exc:
+            yield ValidationError(str(exc))
+            return
+        if not matches:
+            yield ValidationError(f"{instance!r} does not match {expected!r}")
+
+    formats = FormatChecker()  # the same engine judges a pattern when a schema is checked
+    formats.checks("regex", raises=PatternError)(lambda text: compiled(text) is not None)
+    return validators.extend(Draft202012Validator, {"pattern": pattern},
+                             format_checker=formats)
+
+
+def check_schema(schema: Any) -> None:
+    """Raise ``jsonschema.SchemaError`` unless ``schema`` is a schema pop can run."""
+    cls = _validator_class()
+    cls.check_schema(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+@cache
 def _validator_for(schema_json: str) -> Any:
-    from jsonschema import Draft202012Validator
     from referencing import Registry
     from referencing.exceptions import NoSuchResource
 
     def never_fetch(uri: str) -> Any:  # a schema must not reach a file or an address
         raise NoSuchResource(ref=uri)
 
-    return Draft202012Validator(json.loads(schema_json), registry=Registry(retrieve=never_fetch))
+    return _validator_class()(json.loads(schema_json), registry=Registry(retrieve=never_fetch))
 
 
 def validator(schema: dict | bool) -> Any:

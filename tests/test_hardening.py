@@ -38,8 +38,11 @@ def pack_with_rule_schema(make_pack, schema: dict, name: str = "pack"):
     ({"$ref": "http://127.0.0.1:9/evil.json"}, "references ($ref) are not allowed"),
     ({"$ref": "file:///etc/passwd"}, "references ($ref) are not allowed"),
     ({"$ref": "#"}, "references ($ref) are not allowed"),
-    ({"properties": {"wens": {"pattern": "^(a+)+$"}}}, "can take very long"),
-    ({"properties": {"wens": {"pattern": "(["}}}, "not a valid regular expression"),
+    ({"properties": {"wens": {"pattern": "^(a)\\1$"}}}, "back-references and look-around"),
+    ({"properties": {"wens": {"pattern": "^(?=a)"}}}, "back-references and look-around"),
+    ({"properties": {"wens": {"pattern": "(["}}}, "not a regular expression pop can check"),
+    ({"properties": {"wens": {"pattern": "a{1000}{1000}"}}}, "not a regular expression"),
+    ({"properties": {"wens": {"pattern": "a" * 1001}}}, "too long"),
     ({"properties": {"wens": {"type": 5}}}, "not a valid JSON Schema"),
 ])
 def test_schemas_in_packs_cannot_reach_out_or_hang(make_pack, schema, message):
@@ -48,6 +51,21 @@ def test_schemas_in_packs_cannot_reach_out_or_hang(make_pack, schema, message):
     assert result.returncode == 2
     assert message in result.stderr
     assert "rules[5].check.schema" in result.stderr
+    no_traceback(result)
+
+
+@pytest.mark.parametrize("pattern", ["^(a|aa){40}$", "^(\\w?){30}\\w{30}$", "^(a+)+$",
+                                     "^(a*)*b$"])
+def test_a_pattern_that_backtracks_runs_in_linear_time(make_pack, tmp_path, pattern):
+    folder = pack_with_rule_schema(make_pack, {"properties": {"wens": {"pattern": pattern}}})
+    assert pop_process("packs", "validate", str(folder)).returncode == 0
+    answers = tmp_path / "a.yaml"
+    answers.write_text("people: {employee: An}\nanswers: {wil_gesprek: ja, wens: "
+                       + "a" * 60 + "!, niveau: 3, akkoord: ja}\n")
+    started = time.monotonic()
+    result = pop_process("run", "--pack", str(folder), "--answers", str(answers))
+    assert time.monotonic() - started < 10
+    assert result.returncode == 2 and "rules.extra" in result.stderr, result.stderr
     no_traceback(result)
 
 
