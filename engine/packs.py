@@ -176,6 +176,9 @@ class PackLibrary:
             kind = _("a list") if isinstance(data, list) else _("a single value")
             return None, [Problem(name, _("a pack must be a mapping of keys to values, "
                                           "not {kind}").format(kind=kind), 1, 1)], []
+        if "id" not in data:  # not a pack at all (extends: /etc/shadow): never quote its lines
+            return None, [Problem(name, _("not a pack: it has no 'id' (is this the right "
+                                          "file?)"), 1, 1)], []
         from .schemacheck import load_schema, problems
 
         found = problems(load_schema("pack.schema.json"), data, name, positions)

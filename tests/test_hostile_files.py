@@ -139,7 +139,7 @@ def test_an_argument_that_is_not_utf8_is_refused_in_one_line(args):
     result = subprocess.run(raw, capture_output=True, timeout=30)
     err = result.stderr.decode("utf-8")
     assert result.returncode == 2 and "Traceback" not in err
-    assert err.strip().splitlines() == [err.strip()] and "not UTF-8 text" in err
+    assert err.strip().splitlines() == [err.strip()] and "not valid UTF-8 text" in err
     assert "J?rgen" in err
 
 
@@ -152,7 +152,7 @@ def test_latin1_typed_at_a_prompt_is_asked_again():
                             input=b"J\xfcrgen\nJan\n", timeout=30)
     out = result.stdout.decode("utf-8") + result.stderr.decode("utf-8")
     assert "Traceback" not in out
-    assert "not UTF-8 text" in out and "new in the people register: Jan" in out
+    assert "not valid UTF-8 text" in out and "new in the people register: Jan" in out
 
 
 HOSTILE_TEXT = ("<script>alert(1)</script> [klik](javascript:alert(1)) "
@@ -193,3 +193,14 @@ def test_names_and_notes_never_drive_the_terminal(tmp_path):
         assert "\x1b" not in result.stdout + result.stderr, args
         assert "\u202e" not in result.stdout and "\x07" not in result.stdout
     assert "Dries Verbeeck" in ok("show", plan)
+
+
+def test_extending_a_file_that_is_not_a_pack_never_quotes_it(tmp_path):
+    secret = tmp_path / "shadow"
+    secret.write_text("root:$6$GEHEIM:19000:0:99999:7:::\nbin:*:19000:0:99999:7:::\n")
+    pack = tmp_path / "pack"
+    pack.mkdir()
+    (pack / "pack.yaml").write_text(f"id: sluw\nextends: {secret}\n", encoding="utf-8")
+    result = pop_process("packs", "validate", str(pack))
+    assert result.returncode == 2 and "not a pack" in result.stderr
+    assert "GEHEIM" not in result.stderr + result.stdout and "bin:" not in result.stderr

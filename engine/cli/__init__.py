@@ -115,8 +115,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for arg in args:
         if has_surrogates(arg):  # bytes from a terminal or script in another character set
             localize_click(set_language(_lang_from_argv(args)))
-            click.echo(_("pop: {arg!r} is not UTF-8 text (is the terminal or script set to "
-                         "another character set?)").format(arg=shown(arg)), err=True)
+            click.echo(_("pop: {arg!r} is not valid UTF-8 text (is the terminal or script set "
+                         "to another character set?)").format(arg=shown(arg)), err=True)
             sys.exit(2)
     localize_click(set_language(_lang_from_argv(args)))
     from engine.text import TerminalSafe

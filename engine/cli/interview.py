@@ -73,8 +73,8 @@ def ask(text: str, default: str = "") -> str:
             line = "\udcff"
         if not has_surrogates(line):
             return line
-        click.echo(_("That was not UTF-8 text (is the terminal set to another character "
-                     "set?); type it again."), err=True)
+        click.echo(_("That was not valid UTF-8 text (is the terminal set to another "
+                     "character set?); type it again."), err=True)
 
 
 class Interview:
