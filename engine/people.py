@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from .errors import UsageError
 from .i18n import _
+from .text import has_surrogates, shown
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import Store
@@ -87,11 +88,8 @@ def clean_ref(ref: Any) -> str:
 
 def utf8(text: str) -> str:
     """``text``, unless it holds a byte that is no UTF-8 (an argument from a Latin-1 terminal)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        raise UsageError(_("not valid UTF-8 text: {text!r}").format(
-            text=text.encode("utf-8", "replace").decode("utf-8"))) from None
+    if has_surrogates(text):
+        raise UsageError(_("not valid UTF-8 text: {text!r}").format(text=shown(text)))
     return text
 
 

@@ -103,13 +103,15 @@ def _after(result: Any, what: str) -> Any:
     return result
 
 
-def _filter_guard(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+def _filter_guard(name: str, function: Callable[..., Any], contexts: tuple[type, ...]
+                  ) -> Callable[..., Any]:
     """A filter with its arguments and its result checked (``join``, ``replace``, ``indent``,
-    ``format`` may make far more than they get)."""
+    ``format`` may make far more than they get). ``contexts``: what Jinja passes first to a
+    filter marked ``pass_context`` and the like, which is no value."""
 
     @functools.wraps(function)  # keeps Jinja's pass_context / pass_eval_context marks
     def call(*args: Any, **kwargs: Any) -> Any:
-        values = [a for a in args if not _is_jinja_context(a)]
+        values = [a for a in args if not isinstance(a, contexts)]
         if _too_large_number((*values[1:], *kwargs.values())):
             raise _security(_("a number given to a function is too large"))
         if values and name == "join":
@@ -135,13 +137,6 @@ def _filter_guard(name: str, function: Callable[..., Any]) -> Callable[..., Any]
     return call
 
 
-def _is_jinja_context(value: Any) -> bool:
-    from jinja2.nodes import EvalContext
-    from jinja2.runtime import Context
-
-    return isinstance(value, Context | EvalContext)
-
-
 def bounded_range(*args: Any) -> range:
     numbers = range(*args)
     try:
@@ -158,7 +153,8 @@ def environment(loader: Any, html: bool, filters: dict[str, Callable[..., Any]])
     bounded."""
     from jinja2 import StrictUndefined
     from jinja2.compiler import CodeGenerator
-    from jinja2.runtime import markup_join, str_join
+    from jinja2.nodes import EvalContext
+    from jinja2.runtime import Context, markup_join, str_join
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class BoundedCode(CodeGenerator):
@@ -219,5 +215,6 @@ def environment(loader: Any, html: bool, filters: dict[str, Callable[..., Any]])
     env.globals["range"] = bounded_range
     env.globals.pop("lipsum", None)
     env.filters.update(filters)
-    env.filters = {name: _filter_guard(name, f) for name, f in env.filters.items()}
+    env.filters = {name: _filter_guard(name, f, (Context, EvalContext))
+                   for name, f in env.filters.items()}
     return env

@@ -22,6 +22,7 @@ def shown(text: str) -> str:
 # line; what pop's own output uses (click's colours and bold, a progress bar's cursor and line)
 _ALLOWED_ESCAPE = re.compile(r"\x1b\[(?:(?:[0-79]|[1-9]\d)(?:;(?:[0-79]|[1-9]\d))*)?m"
                              r"|\x1b\[\?25[hl]|\x1b\[[0-2]?K")
+_ALLOWED_SPLIT = re.compile(f"({_ALLOWED_ESCAPE.pattern})")
 _ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?"
                      r"|[PX^_][^\x1b]*(?:\x1b\\)?|.?)", re.S)
 _TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f"
@@ -34,13 +35,10 @@ def for_terminal(text: str) -> str:
     one that hides text); every other escape sequence and control character is dropped."""
     if "\x1b" not in text and not _TERMINAL_CONTROL.search(text):
         return text
-    kept = []
-    for piece in re.split(f"({_ALLOWED_ESCAPE.pattern})", text):
-        if _ALLOWED_ESCAPE.fullmatch(piece or "-"):
-            kept.append(piece)
-        else:
-            kept.append(_TERMINAL_CONTROL.sub("", _ESCAPE.sub("", piece)))
-    return "".join(kept)
+    # split on the codes kept: the odd pieces are those codes, the even ones what lies between
+    pieces = _ALLOWED_SPLIT.split(text)
+    return "".join(piece if i % 2 else _TERMINAL_CONTROL.sub("", _ESCAPE.sub("", piece))
+                   for i, piece in enumerate(pieces))
 
 
 class TerminalSafe:

@@ -8,6 +8,7 @@ duplicate keys are caught, and every value keeps its line and column for error m
 from __future__ import annotations
 
 import math
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +108,7 @@ def load_text(text: str, name: str) -> tuple[Any, Positions]:
     return data, positions
 
 
+@cache
 def _counting_composer() -> type:
     """A composer that stops at :data:`MAX_NODES`: parsing is pure Python (about 0.1 ms a
     node), so a 2 MB file of a million tiny items would otherwise take a minute and a GB."""

@@ -70,8 +70,8 @@ def ask(text: str, default: str = "") -> str:
             line = click.prompt(text + suffix, default="", show_default=False,
                                 prompt_suffix=" " if ends_in_mark and not default else ": ")
         except UnicodeDecodeError:  # a terminal set to Latin-1, or pasted bytes
-            line = "\udcff"
-        if not has_surrogates(line):
+            line = None
+        if line is not None and not has_surrogates(line):
             return line
         click.echo(_("That was not valid UTF-8 text (is the terminal set to another "
                      "character set?); type it again."), err=True)
