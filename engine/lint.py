@@ -272,7 +272,9 @@ class _Linter:
             return
         named = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", code))
         elsewhere = self._used_elsewhere()
-        for qid in self.pack.questions:
+        for qid, ref in self.pack.questions.items():
+            if ref.question.get("private"):
+                continue  # kept in the plan on purpose, never in a document
             if qid not in named and qid not in elsewhere and self.reachable.get(qid, True):
                 self.add(UNUSED, "question", qid, (),
                          _("no output shows the answer to {q!r}, and no rule, condition or "

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import os
+import re
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -502,6 +503,9 @@ def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
     class PackLoader(BaseLoader):
         """The pack snapshot's templates, then the built-in layouts under ``pop/``."""
 
+        def __init__(self) -> None:
+            self.sources: dict[str, str] = {}  # by file as messages name it, for columns
+
         def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
             if template.startswith(BUILTIN):
                 source = builtin_template(template[len(BUILTIN):])
@@ -509,7 +513,9 @@ def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
                 source = pack.templates.get(template)
             if source is None:
                 raise TemplateNotFound(template)
-            return source, template_file(pack, template), lambda: True
+            file = template_file(pack, template)
+            self.sources[file] = source
+            return source, file, lambda: True
 
         def list_templates(self) -> list[str]:
             return sorted(pack.templates)
@@ -520,12 +526,15 @@ def _environment(pack: Pack, plugins: Plugins | None, html: bool) -> Any:
 
 
 def template_problems(pack: Pack, plugins: Plugins | None = None) -> list[Problem]:
-    """One :class:`Problem` (file and line) per template of ``pack`` that does not compile.
+    """Every problem a template of ``pack`` shows without data: syntax (file and line), and
+    what :func:`engine.template_check.static_problems` reads from its tree.
 
     Parses every file in ``pack.templates`` in the environment it is rendered in (the same
-    sandbox, filters and escaping), without rendering it: no data is needed, nothing is run.
+    sandbox, filters and escaping), without rendering it: nothing is run.
     """
     from jinja2 import TemplateSyntaxError
+
+    from .template_check import static_problems
 
     envs: dict[bool, Any] = {}
     problems = []
@@ -534,13 +543,79 @@ def template_problems(pack: Pack, plugins: Plugins | None = None) -> list[Proble
         if html not in envs:
             envs[html] = _environment(pack, plugins, html)
         file = template_file(pack, name)
+        source = pack.templates[name]
         try:
-            envs[html].compile(pack.templates[name], name, file)
+            found = static_problems(pack, envs[html], name, file, source)
+            if not found:
+                envs[html].compile(source, name, file)
+            problems += found
         except TemplateSyntaxError as exc:
-            problems.append(Problem(exc.filename or file, exc.message or str(exc), exc.lineno))
+            problems.append(_syntax_problem(exc, file, source))
         except Exception as exc:  # e.g. RecursionError: nested too deep; no traceback
             problems.append(Problem(file, f"{type(exc).__name__}: {exc}"))
     return problems
+
+
+_SYNTAX = (  # Jinja's wording → pop's (Jinja's own messages are English only)
+    (re.compile(r"unexpected end of template.*innermost block that needs to be closed is "
+                r"'(?P<block>[^']*)'", re.I | re.S), N_(
+        "the template ends inside a {block!r} block: its closing tag (end{block}) is missing")),
+    (re.compile(r"unexpected end of template", re.I), N_(
+        "the template ends inside a block: a closing tag (endif, endfor, endmacro …) is "
+        "missing")),
+    (re.compile(r"Encountered unknown tag '(?P<tag>[^']*)'\.(?: Jinja was looking for the "
+                r"following tags: (?P<expected>.*?)\.)?"), N_("unknown tag {tag!r}")),
+    (re.compile(r"expected token '(?P<expected>[^']*)', got '(?P<got>[^']*)'"), N_(
+        "expected {expected!r} here, not {got!r}")),
+    (re.compile(r"unexpected '(?P<got>[^']*)'"), N_("{got!r} is not expected here")),
+    (re.compile(r"unexpected char '(?P<got>[^']*)'"), N_("the character {got!r} is not "
+                                                         "allowed here")),
+)
+
+
+def _syntax_problem(exc: Any, file: str, source: str) -> Problem:
+    """A Jinja syntax error in pop's words, with the column of what it is about."""
+    from .template_check import column_of
+
+    raw = exc.message or str(exc)
+    for pattern, message in _SYNTAX:
+        found = pattern.search(raw)
+        if found:
+            words = found.groupdict()
+            text = _(message).format(**{k: v or "" for k, v in words.items()})
+            if words.get("expected") and "tag" in words:
+                text += " " + _("(expected here: {tags})").format(tags=words["expected"])
+            word = words.get("tag") or words.get("got") or ""
+            return Problem(exc.filename or file, text, exc.lineno,
+                           column_of(source, exc.lineno, word))
+    return Problem(exc.filename or file, raw, exc.lineno)
+
+
+def missing_message(exc: Any, data: dict, env: Any) -> tuple[str, str]:
+    """What a template missed, in pop's words, and the word to point the column at."""
+    from .template_check import did_you_mean
+
+    name, owner, hint = exc.name, exc.owner, exc.hint
+    if hint and hint.startswith(("No first item", "No last item")):
+        return _("the list is empty, so it has no first or last item; test it first with an "
+                 "if-block"), "first" if "first" in hint else "last"
+    if name is None:
+        return str(hint or exc), ""
+    if owner is None:
+        return (_("unknown name {name!r}").format(name=name)
+                + did_you_mean(name, [*data, *env.globals])), str(name)
+    answers = data.get("answers")
+    if answers is not None and owner is answers:
+        return _("question {name!r} has no answer in this plan; test it first, or use "
+                 "answers.get({quoted})").format(name=name, quoted=repr(name)), str(name)
+    keys = list(owner) if isinstance(owner, dict) else []
+    text = _("there is no {name!r} here").format(name=name)
+    close = did_you_mean(name, keys)
+    if close:
+        return text + close, str(name)
+    if keys and len(keys) <= 12:
+        text += " " + _("(there is: {keys})").format(keys=", ".join(map(str, keys)))
+    return text, str(name)
 
 
 def _is_html(name: str) -> bool:
@@ -572,6 +647,9 @@ def _generate(template: Any, data: dict, deadline: float | None) -> str:
 def _render(env: Any, name: str, data: dict) -> str:
     from jinja2 import TemplateNotFound, TemplateSyntaxError
 
+    from .sandbox import missing_value_error
+    from .template_check import column_of
+
     file = template_file_of(env, name)
     seconds = render_seconds()
     try:
@@ -588,8 +666,8 @@ def _render(env: Any, name: str, data: dict) -> str:
             "often? ({name} changes the limit)").format(seconds=seconds, name=RENDER_SECONDS_ENV),
             line)]) from None
     except TemplateSyntaxError as exc:
-        raise ProblemsError([Problem(exc.filename or file, exc.message or str(exc),
-                                     exc.lineno)]) from None
+        source = env.loader.sources.get(exc.filename or file, "")
+        raise ProblemsError([_syntax_problem(exc, file, source)]) from None
     except TemplateNotFound as exc:
         missing = exc.name if isinstance(exc.name, str) else str(exc)
         line = None
@@ -599,6 +677,12 @@ def _render(env: Any, name: str, data: dict) -> str:
             name=missing), line)]) from None
     except (ProblemsError, UsageError):
         raise
+    except missing_value_error() as exc:
+        where, line = _template_frame(exc, file)
+        message, word = missing_message(exc, data, env)
+        source = env.loader.sources.get(where, "")
+        raise ProblemsError([Problem(where, message, line,
+                                     column_of(source, line, word))]) from None
     except Exception as exc:  # anything a template does wrong: its file and line, no traceback
         where, line = _template_frame(exc, file)
         message = getattr(exc, "message", None) or f"{type(exc).__name__}: {exc}"

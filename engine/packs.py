@@ -157,9 +157,16 @@ class PackLibrary:
         return PackEntry(folder=folder, origin=origin, **cached)
 
     def validate(self, path: Path) -> tuple[Pack | None, list[Problem]]:
-        """Validate one pack file (and what it extends): the pack, and every problem found."""
-        pack, problems, _sources = self._validate(pack_file(path), ())
-        return pack, problems
+        """Validate one pack file (and what it extends): the pack, and every problem found,
+        its documents rendered against sample plans too
+        (:func:`engine.template_check.render_problems`)."""
+        file = pack_file(path)
+        pack, problems, _sources = self._validate(file, ())
+        if pack is not None:
+            from .template_check import render_problems
+
+            problems = render_problems(pack, self.plugins, file.parent)
+        return (None if problems else pack), problems
 
     def validate_sources(self, path: Path) -> tuple[Pack | None, list[Problem], list[_Source]]:
         """Like :meth:`validate`, with the files read (the pack's own first), for ``lint``."""

@@ -148,10 +148,45 @@ def bounded_range(*args: Any) -> range:
     return numbers
 
 
+@functools.cache
+def missing_value_error() -> type:
+    """The error a template raises on a missing name: it keeps the name, what it was looked up
+    in and Jinja's hint, so that :mod:`engine.outputs` can say it in pop's words."""
+    from jinja2.exceptions import UndefinedError
+
+    class MissingValue(UndefinedError):
+        def __init__(self, message: str, name: Any = None, owner: Any = None,
+                     hint: str | None = None):
+            super().__init__(message)
+            self.name, self.owner, self.hint = name, owner, hint
+
+    return MissingValue
+
+
+@functools.cache
+def _undefined_class() -> type:
+    from jinja2 import StrictUndefined
+    from jinja2.utils import missing
+
+    error = missing_value_error()
+
+    class Missing(StrictUndefined):
+        """Strict: printing, testing or looping over a missing value is an error."""
+
+        __slots__ = ()
+
+        def __init__(self, hint: str | None = None, obj: Any = missing, name: str | None = None,
+                     exc: type = error) -> None:
+            owner = None if obj is missing else obj
+            super().__init__(hint, obj, name, functools.partial(
+                error, name=name, owner=owner, hint=hint))
+
+    return Missing
+
+
 def environment(loader: Any, html: bool, filters: dict[str, Callable[..., Any]]) -> Any:
     """A Jinja environment for a pack's templates, with ``filters`` added and every filter
     bounded."""
-    from jinja2 import StrictUndefined
     from jinja2.compiler import CodeGenerator
     from jinja2.nodes import EvalContext
     from jinja2.runtime import Context, markup_join, str_join
@@ -211,7 +246,7 @@ def environment(loader: Any, html: bool, filters: dict[str, Callable[..., Any]])
                     raise _security(_("the result of * is too long"))
             return left * right
 
-    env = Sandbox(loader=loader, undefined=StrictUndefined, autoescape=html, auto_reload=False)
+    env = Sandbox(loader=loader, undefined=_undefined_class(), autoescape=html, auto_reload=False)
     env.globals["range"] = bounded_range
     env.globals.pop("lipsum", None)
     env.filters.update(filters)

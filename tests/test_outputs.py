@@ -215,9 +215,9 @@ def broken_pack(make_pack, template: str, of: str = "pack"):
 
 @pytest.mark.parametrize(("template", "line", "message"), [
     ("# Gids\n\n{% if %}\n", 3, "Expected an expression"),
-    ("# Gids\n{{ pack.name }}\n\n{{ pack.bestaat_niet }}\n", 4, "has no attribute 'bestaat_niet'"),
+    ("# Gids\n{{ pack.name }}\n\n{{ pack.bestaat_niet }}\n", 4, "there is no 'bestaat_niet' here"),
     ("# Gids\n{% macro m() %}\n{{ nergens }}\n{% endmacro %}\n{{ m() }}\n", 3,
-     "'nergens' is undefined"),
+     "unknown name 'nergens'"),
     ("# Gids\n{{ ''.__class__.__mro__ }}\n", 2, "__class__"),
     ("# Gids\n\n{{ 'x' * 10000000 }}\n", 3, "too long"),
     ("# Gids\n{% include 'weg.md.j2' %}\n", 2, "'weg.md.j2' not found"),

@@ -1,0 +1,86 @@
+"""``pop packs validate`` renders a pack's documents: the mistakes an author makes in a template
+are caught there, at their template line and column, not at the first export."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from helpers import ROOT
+
+
+@pytest.fixture
+def acme(pop, tmp_path, monkeypatch):
+    """A pack as ``pop packs new`` makes it, and a way to add a line to its template."""
+    monkeypatch.chdir(tmp_path)
+    assert pop("packs", "new", "acme").exit_code == 0
+    template = tmp_path / "acme" / "templates" / "plan.md.j2"
+    original = template.read_text(encoding="utf-8")
+    lines = original.count("\n") + 1
+
+    def with_line(text: str) -> tuple[int, list[dict]]:
+        template.write_text(original + text + "\n", encoding="utf-8")
+        result = pop("packs", "validate", "acme", "--json")
+        problems = json.loads(result.stdout)[0]["problems"]
+        return result.exit_code, problems
+
+    with_line.line = lines  # the line the added text stands on
+    return with_line
+
+
+@pytest.mark.parametrize(("text", "col", "message"), [
+    ("{{ medewerker }}", 4, "unknown name 'medewerker'"),
+    ("{{ plan.persoon }}", 9, "there is no 'persoon' here (did you mean 'person'"),
+    ("{{ answers.get('doell') }}", 17, "'doell' is not a question of this pack (did you mean "
+                                       "'doel'?)"),
+    ("{{ answers['trots'] }}", 13, "'trots' is not a question of this pack"),
+    ("{{ answers.trots }}", 12, "'trots' is not a question of this pack"),
+    ("{% if plan.date %}{{ plan.date | datumm }}{% endif %}", 34,
+     "unknown filter 'datumm' (did you mean 'datum'?)"),
+    ("{% if plan is bestaand %}x{% endif %}", 15, "unknown test 'bestaand'"),
+    ("{{ answers.doel }}", 12, "question 'doel' has no answer in this plan"),
+    ("{{ (answers.get('acties') or []) | first }}", 36, "the list is empty"),
+    ("{% set acties = answers.get('acties') or [] %}{% for a in acties %}{{ a.get('wie') }}"
+     "{% endfor %}", 78, "'wie' is not a field of question 'acties' (fields: wat, meetbaar"),
+    ("{% for a in answers.acties %}", 1, "ends inside a 'for' block"),
+    ("{% if x %}{% endfi %}", 14, "unknown tag 'endfi'"),
+])
+def test_a_template_mistake_is_caught_at_validate_where_it_stands(acme, text, col, message):
+    code, problems = acme(text)
+    assert code == 2
+    assert len(problems) == 1, problems
+    problem = problems[0]
+    assert problem["file"].endswith("acme/templates/plan.md.j2")
+    assert (problem["line"], problem["col"] or 1) == (acme.line, col), problem
+    assert message in problem["message"]
+
+
+def test_the_plan_it_failed_with_is_named(acme):
+    _code, problems = acme("{{ answers.doel }}")
+    assert "with an empty plan in phase" in problems[0]["message"]
+    _code, problems = acme("{{ medewerker }}")
+    assert "with every question answered" in problems[0]["message"]
+
+
+def test_the_example_answers_file_is_rendered_too(pop, acme, tmp_path):
+    example = tmp_path / "acme" / "voorbeeld-antwoorden.yaml"
+    text = example.read_text(encoding="utf-8")
+    example.write_text(text.replace("answers:", "answers:\n  bestaat_niet: 1", 1),
+                       encoding="utf-8")
+    code, problems = acme("")
+    assert code == 2
+    assert problems[0]["file"].endswith("voorbeeld-antwoorden.yaml")
+    assert "unknown question 'bestaat_niet'" in problems[0]["message"]
+
+
+def test_a_fixed_template_validates(acme):
+    assert acme("{{ answers.get('doel') or '—' }}") == (0, [])
+
+
+@pytest.mark.parametrize("pack", ["vdab", "vandenberg", "vtoc"])
+def test_the_builtin_packs_render_against_every_sample_plan(pop, pack, tmp_path):
+    folder = tmp_path / pack
+    shutil.copytree(ROOT / "packs" / pack, folder)
+    result = pop("packs", "validate", str(folder))
+    assert result.exit_code == 0, result.stderr
