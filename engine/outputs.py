@@ -593,7 +593,7 @@ def _syntax_problem(exc: Any, file: str, source: str) -> Problem:
 
 def missing_message(exc: Any, data: dict, env: Any) -> tuple[str, str]:
     """What a template missed, in pop's words, and the word to point the column at."""
-    from .template_check import did_you_mean
+    from .text import did_you_mean
 
     name, owner, hint = exc.name, exc.owner, exc.hint
     if hint and hint.startswith(("No first item", "No last item")):

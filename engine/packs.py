@@ -20,6 +20,7 @@ from .pack import CLOSED, TOGETHER, Pack
 from .packcache import PackCache
 from .plugins import Plugins, get_plugins
 from .rules import condition_refs
+from .text import did_you_mean
 from .yamlfile import Positions, format_path, load_file, position
 
 PACK_FILE = "pack.yaml"
@@ -126,8 +127,10 @@ class PackLibrary:
         entry = self.entries().get(ref)
         if entry is None:
             known = ", ".join(sorted(self.entries())) or "-"
-            raise UsageError(_("unknown pack {ref!r} (known packs: {known})").format(
-                ref=ref, known=known))
+            raise UsageError(_("unknown pack {ref!r} (known packs: {known}){close}; a pack "
+                               "of your own: give its folder (--pack PATH) or add the folder "
+                               "that holds it to POP_PACKS_PATH").format(
+                ref=ref, known=known, close=did_you_mean(ref, self.entries())))
         return entry.folder / PACK_FILE
 
     def load(self, ref: str) -> Pack:

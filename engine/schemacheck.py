@@ -12,7 +12,7 @@ from typing import Any
 from .errors import Problem
 from .i18n import _
 from .resources import schema_path
-from .yamlfile import Positions, format_path, position
+from .yamlfile import KEY, Positions, format_path, position
 
 
 @cache
@@ -77,10 +77,12 @@ def problems(schema: dict | bool, data: Any, file: str, positions: Positions | N
         if error.validator in ("anyOf", "oneOf") and error.context:
             error = best_match(error.context)
         path = (*prefix, *error.absolute_path)
+        at = path
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
             path = (*path, extra[0]) if extra else path
-        line, col = position(positions or {}, path)
+            at = (*path, KEY) if extra and (*path, KEY) in (positions or {}) else path
+        line, col = position(positions or {}, at)
         found.append(Problem(file, message(error), line, col, format_path(path)))
     found.sort(key=lambda p: (p.line or 0, p.col or 0, p.path))
     return list(dict.fromkeys(found))
@@ -93,8 +95,16 @@ def message(error: Any) -> str:
         missing = [k for k in expected if isinstance(instance, dict) and k not in instance]
         return _("missing required key {key!r}").format(key=missing[0] if missing else "?")
     if kind == "additionalProperties":
-        extra = sorted(k for k in instance if k not in error.schema.get("properties", {}))
-        return _("unknown key {key!r}").format(key=extra[0] if extra else "?")
+        from .text import did_you_mean
+
+        allowed = list(error.schema.get("properties", {}))
+        extra = sorted(k for k in instance if k not in allowed)
+        key = extra[0] if extra else "?"
+        close = did_you_mean(key, allowed)
+        if close or not allowed:
+            return _("unknown key {key!r}").format(key=key) + close
+        return _("unknown key {key!r} (allowed: {keys})").format(key=key,
+                                                                 keys=", ".join(allowed))
     if kind == "type":
         kinds = expected if isinstance(expected, list) else [expected]
         return _("must be {kind}, not {actual}").format(

@@ -12,7 +12,6 @@ FILE:LINE:COL, not at the first export.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from .errors import Problem, ProblemsError, UsageError
 from .i18n import _
 from .pack import Pack
+from .text import did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from .plan import Plan
@@ -28,15 +28,6 @@ if TYPE_CHECKING:  # pragma: no cover
 #: an answers file in the pack's folder that ``validate`` renders the documents with
 EXAMPLE_FILES = ("voorbeeld-antwoorden.yaml", "example-answers.yaml")
 _DICT_METHODS = frozenset({"get", "items", "keys", "values"})
-
-
-def did_you_mean(name: str, names: Any) -> str:
-    """`` (did you mean 'x'?)`` for the names closest to ``name``, else nothing."""
-    close = difflib.get_close_matches(str(name), [str(n) for n in names], n=3, cutoff=0.6)
-    if not close:
-        return ""
-    return " (" + _("did you mean {names}?").format(
-        names=_(" or ").join(repr(c) for c in close)) + ")"
 
 
 def column_of(source: str, line: int | None, name: str) -> int | None:

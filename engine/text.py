@@ -4,6 +4,7 @@ and answers that must print in a Markdown document as they were typed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -67,3 +68,16 @@ def markdown_literal(text: str) -> str:
     text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
     return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
                               else f"{m.group(3)}\\{m.group(4)}", text)
+
+
+def did_you_mean(name: str, names: Iterable[object]) -> str:
+    """`` (did you mean 'x'?)`` for the names closest to ``name``, else nothing."""
+    import difflib
+
+    from .i18n import _
+
+    close = difflib.get_close_matches(str(name), [str(n) for n in names], n=3, cutoff=0.6)
+    if not close:
+        return ""
+    return " (" + _("did you mean {names}?").format(
+        names=_(" or ").join(repr(c) for c in close)) + ")"

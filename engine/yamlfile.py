@@ -21,6 +21,7 @@ MAX_DEPTH = 64
 MAX_NODES = 20_000  # values and keys; the largest built-in pack has about 1 100
 
 Positions = dict[tuple, tuple[int, int]]
+KEY = ("key",)  # ``(*path, KEY)``: where the key of ``path`` stands (a path holds no tuples)
 
 _STR = "tag:yaml.org,2002:str"
 _SCALAR_TAGS = {
@@ -91,8 +92,8 @@ def load_text(text: str, name: str) -> tuple[Any, Positions]:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "syntax error"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ProblemsError([Problem(name, _("YAML syntax error: {problem}").format(
-            problem=problem), line, col)]) from None
+        raise ProblemsError([Problem(name, _syntax_message(problem),
+                                     line, col)]) from None
     except (YAMLError, RecursionError) as exc:
         raise ProblemsError([Problem(name, _("YAML syntax error: {problem}").format(
             problem=type(exc).__name__))]) from None
@@ -106,6 +107,23 @@ def load_text(text: str, name: str) -> tuple[Any, Positions]:
         raise ProblemsError([Problem(name, refused.message, mark.line + 1,
                                      mark.column + 1)]) from None
     return data, positions
+
+
+def _syntax_message(problem: str) -> str:
+    """ruamel's message in pop's words, with the fix for the common traps."""
+    if "mapping values are not allowed" in problem:
+        return _("a ': ' inside a text that is not in quotes; put the text in quotes "
+                 "(text: \"Doel: zelfstandig werken\")")
+    if "\\t" in problem or "\t" in problem:
+        return _("a tab; YAML indents with spaces only")
+    if "expected <block end>" in problem or "did not find expected key" in problem or \
+            "did not find expected '-'" in problem:
+        return _("the indentation does not fit: keys of one mapping and items of one list "
+                 "must start in the same column (YAML said: {problem})").format(problem=problem)
+    if "found character" in problem and "cannot start any token" in problem:
+        return _("a character that cannot start a value here; put the text in quotes "
+                 "(YAML said: {problem})").format(problem=problem)
+    return _("YAML syntax error: {problem}").format(problem=problem)
 
 
 @cache
@@ -157,6 +175,8 @@ def _plain(node: Any, path: tuple, positions: Positions, seen: set[int], depth: 
             key = _text(str(key_node.value), key_node)
             if key in result:
                 raise _Refused(_("duplicate key {key!r}").format(key=key), key_node)
+            positions[(*path, key, KEY)] = (key_node.start_mark.line + 1,
+                                            key_node.start_mark.column + 1)
             result[key] = _plain(value_node, (*path, key), positions, seen, depth + 1)
         return result
     raise _Refused(_("unsupported YAML node"), node)  # pragma: no cover - composer makes 3 kinds

@@ -37,8 +37,8 @@ def test_schema_problems_all_reported_with_positions(make_pack, pop):
     result = pop("packs", "validate", str(folder))
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines()
-    assert any("pack.yaml:12:16: phases.conversation.steps[0].titel: unknown key 'titel'"
-               in ln for ln in lines), lines
+    assert any("pack.yaml:12:9: phases.conversation.steps[0].titel: unknown key 'titel' "
+               "(did you mean 'title'?)" in ln for ln in lines), lines
     assert any("pack.yaml:14:53: phases.conversation.steps[0].questions[0].type: must be one of"
                in ln for ln in lines), lines
     assert len(lines) == 2

@@ -1,0 +1,68 @@
+"""Mistakes an author makes in ``pack.yaml``, in words that say what to do."""
+
+from __future__ import annotations
+
+import pytest
+
+PACK = """\
+id: k
+name: K
+version: 1.0.0
+language: nl-BE
+roles:
+  - {id: employee, name: Medewerker, subject: true}
+phases:
+  conversation:
+    title: Gesprek
+    steps:
+      - id: a
+        title: A
+        questions:
+          - {id: q, text: Q}
+"""
+
+
+def validate(pop, make_pack, text: str) -> list[str]:
+    result = pop("packs", "validate", str(make_pack({"pack.yaml": text})))
+    assert result.exit_code == 2, result.stdout
+    assert "Traceback" not in result.stderr
+    return result.stderr.strip().splitlines()
+
+
+def test_an_unknown_key_points_at_the_key_and_names_the_key_meant(pop, make_pack):
+    lines = validate(pop, make_pack, PACK.replace("{id: q, text: Q}",
+                                                  "{id: q, text: Q, requierd: true}"))
+    assert len(lines) == 1
+    assert lines[0].endswith("pack.yaml:14:30: phases.conversation.steps[0].questions[0]."
+                             "requierd: unknown key 'requierd' (did you mean 'required'?)")
+
+
+def test_an_unknown_phase_lists_the_phases(pop, make_pack):
+    lines = validate(pop, make_pack, PACK.replace("  conversation:\n",
+                                                  "  gesprek: {}\n  conversation:\n"))
+    assert len(lines) == 1
+    assert "pack.yaml:8:3: phases.gesprek: unknown key 'gesprek' (allowed: " in lines[0]
+    for phase in ("preparation", "conversation", "follow_up", "evaluation"):
+        assert phase in lines[0]
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    (PACK.replace("text: Q}", "text: Doel: zelfstandig}").replace(
+        "    title: Gesprek", "    title: Doel: zelfstandig werken"), ":9:16:",
+     "put the text in quotes"),
+    (PACK.replace("    title: Gesprek", "\ttitle: Gesprek"), ":9:1:", "a tab; YAML indents with "
+                                                                       "spaces only"),
+    (PACK.replace("        title: A", "       title: A"), ":12:8:", "the indentation does not fit"),
+])
+def test_the_common_yaml_traps_say_how_to_fix_them(pop, make_pack, text, where, message):
+    lines = validate(pop, make_pack, text)
+    assert len(lines) == 1
+    assert where in lines[0] and message in lines[0], lines[0]
+
+
+def test_an_unknown_pack_says_where_packs_come_from(pop):
+    result = pop("packs", "show", "vdb")
+    assert result.exit_code == 2
+    assert "unknown pack 'vdb'" in result.stderr
+    assert "did you mean 'vdab'?" in result.stderr
+    assert "--pack PATH" in result.stderr and "POP_PACKS_PATH" in result.stderr
