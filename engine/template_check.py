@@ -184,17 +184,10 @@ def sample_plans(pack: Pack, plugins: Plugins, folder: Path | None
     example = next((folder / n for n in EXAMPLE_FILES if folder and (folder / n).is_file()),
                    None)
     if example is not None:
-        from .answers import parse_answers_file, read_answers_file
+        from .preview import plan_from_answers
 
-        try:
-            data, positions = read_answers_file(example)
-            found_people, answers, found_date, _overrides, problems = parse_answers_file(
-                example, data, positions, pack)
-        except ProblemsError as exc:
-            problems = exc.problems
-        if not problems:
-            plan = Plan("voorbeeld", pack, "closed", found_people or dict(people),
-                        found_date or date, answers)
+        plan, problems = plan_from_answers(pack, plugins, example)
+        if plan is not None:
             _sign_all(plan)
             plans.append((_("with the answers of {file}").format(file=example.name), plan))
     return plans, problems

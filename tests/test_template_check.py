@@ -84,3 +84,65 @@ def test_the_builtin_packs_render_against_every_sample_plan(pop, pack, tmp_path)
     shutil.copytree(ROOT / "packs" / pack, folder)
     result = pop("packs", "validate", str(folder))
     assert result.exit_code == 0, result.stderr
+
+
+# --- pop preview ------------------------------------------------------------------------------
+
+
+def test_preview_renders_the_answers_and_stores_nothing(pop, acme, tmp_path, pop_env):
+    result = pop("preview", "acme", "--answers", "acme/voorbeeld-antwoorden.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("# Persoonlijk ontwikkelingsplan — An Peeters")
+    assert "nothing was stored" in result.stderr
+    assert json.loads(pop("list", "--all", "--json").stdout) == []
+
+    html = pop("preview", "acme", "--answers", "acme/voorbeeld-antwoorden.yaml",
+               "-o", "plan.html")
+    assert html.exit_code == 0, html.stderr
+    assert (tmp_path / "plan.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_preview_reports_the_answers_files_problems(pop, acme, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("answers:\n  doell: x\n", encoding="utf-8")
+    result = pop("preview", "acme", "--answers", str(bad))
+    assert result.exit_code == 2
+    assert "bad.yaml:2:10: answers.doell: unknown question 'doell'" in result.stderr
+
+
+def test_preview_watch_renders_again_when_a_template_changes(acme, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import time
+
+    from helpers import pop_command
+
+    out = tmp_path / "preview.md"
+    template = tmp_path / "acme" / "templates" / "plan.md.j2"
+    process = subprocess.Popen(
+        [*pop_command(), "preview", "acme", "--answers", "acme/voorbeeld-antwoorden.yaml",
+         "-o", str(out), "--watch"], cwd=tmp_path, stderr=subprocess.PIPE, text=True,
+        env={**os.environ, "POP_PACKS_PATH": ""})
+
+    def wait_for(condition) -> None:
+        deadline = time.monotonic() + 30
+        while not condition():
+            assert process.poll() is None, process.stderr.read()
+            assert time.monotonic() < deadline, "the preview did not change"
+            time.sleep(0.1)
+
+    try:
+        wait_for(lambda: out.exists() and "Persoonlijk" in out.read_text(encoding="utf-8"))
+        template.write_text("Herschreven {{ plan.person }}\n", encoding="utf-8")
+        wait_for(lambda: out.read_text(encoding="utf-8") == "Herschreven An Peeters\n")
+        template.write_text("{{ medewerker }}\n", encoding="utf-8")  # a mistake: shown, no stop
+        time.sleep(1.5)
+        assert process.poll() is None
+        template.write_text("Weer goed\n", encoding="utf-8")
+        wait_for(lambda: out.read_text(encoding="utf-8") == "Weer goed\n")
+    finally:
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0, err
+    assert "unknown name 'medewerker'" in err and "Traceback" not in err

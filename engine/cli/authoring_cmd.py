@@ -1,4 +1,4 @@
-"""``pop packs new``, ``lint`` and ``graph``: for people who write packs."""
+"""``pop packs new``, ``lint`` and ``graph``, ``pop preview``: for people who write packs."""
 
 from __future__ import annotations
 
@@ -17,6 +17,82 @@ def register(cli: click.Group) -> None:
     extra_packs = click.option(
         "--pack", "extra", multiple=True, type=click.Path(),
         help=_("An extra folder of packs, or a pack folder (may be repeated)."))
+
+    @cli.command(help=_("Render a document of PACK as a plan with the answers of FILE would "
+                        "print it, storing nothing. With --watch, again each time a file of "
+                        "the pack or the answers file changes (Ctrl-C stops)."))
+    @click.argument("pack_ref", metavar="PACK")
+    @click.option("--answers", "answers_file", required=True,
+                  type=click.Path(dir_okay=False),
+                  help=_("The answers (YAML or JSON, as for pop run --answers)."))
+    @click.option("-f", "--format", "fmt", metavar="FORMAT",
+                  help=_("md, html, or a format a plugin adds; default: from the suffix of "
+                         "FILE, else md."))
+    @click.option("-t", "--template", metavar="NAME",
+                  help=_("Which of the pack's documents; default: the pack's plan document."))
+    @click.option("-o", "--output", "output_file", metavar="FILE",
+                  type=click.Path(dir_okay=False),
+                  help=_("Write to FILE (replacing it) instead of the terminal."))
+    @click.option("--watch", is_flag=True,
+                  help=_("Render again whenever the pack or the answers change."))
+    @extra_packs
+    @pass_app
+    def preview(app: App, pack_ref: str, answers_file: str, fmt: str | None,
+                template: str | None, output_file: str | None, watch: bool,
+                extra: tuple[str, ...]) -> None:
+        from engine.errors import PopError, ProblemsError
+        from engine.preview import pack_files, plan_from_answers, preview_note
+        from engine.preview import watch as watch_files
+
+        from .export_cmd import SUFFIX_FORMATS, format_of
+
+        answers = Path(answers_file)
+        fmt = fmt or format_of(output_file, tuple(SUFFIX_FORMATS.values()))
+
+        def render_once() -> None:
+            from engine.files import write_private
+            from engine.outputs import render
+
+            library = app.library(extra)  # anew: the pack as its files are now
+            pack = library.load(pack_ref)
+            plan, problems = plan_from_answers(pack, app.plugins, answers)
+            if plan is None:
+                raise ProblemsError(problems)
+            document, _format = render(pack, fmt, plan, template, app.plugins)
+            if output_file is None:
+                click.echo(document, nl=False)
+            else:
+                write_private(Path(output_file), document, force=True)
+            click.echo(preview_note(plan) + (" " + _("Written to {file}.").format(
+                file=output_file) if output_file else ""), err=True)
+
+        if not watch:
+            render_once()
+            return
+
+        def guarded() -> None:  # a mistake while watching is shown, and the watch goes on
+            try:
+                render_once()
+            except ProblemsError as exc:
+                for problem in exc.problems:
+                    click.echo(str(problem), err=True)
+            except PopError as exc:
+                click.echo(_("pop: {message}").format(message=exc), err=True)
+            click.echo(_("Watching for changes (Ctrl-C stops)…"), err=True)
+
+        def files() -> list[Path]:
+            try:
+                folder = app.library(extra).find(pack_ref).parent
+            except PopError:
+                return [answers]
+            return list(pack_files(folder, (answers,)))
+
+        import time
+
+        try:
+            watch_files(files, guarded, time.sleep)
+        except KeyboardInterrupt:
+            click.echo("", err=True)
 
     @packs.command(help=_("Make a new pack folder ID to start from: pack.yaml, a template, a "
                           "README and an example answers file. With --extends, a thin pack "
