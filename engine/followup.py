@@ -153,7 +153,7 @@ def prepare_checkin(plan: Plan, entries: list[dict], answers: dict[str, Any], da
     for qid in {e["question"] for e in done_entries if e.get("change")}:
         step = pack.questions[qid].step["id"]
         errors = [f for f in evaluate(pack.rules_at(step), {**plan.answers, **changed}, pack,
-                                      plugins) if f.severity == "error"]
+                                      plugins, plan.date) if f.severity == "error"]
         if errors:
             raise UsageError(_("the changed actions break the pack's rules:") + "".join(
                 f"\n  - [{f.rule}] {f.message}" for f in errors))

@@ -52,12 +52,18 @@ def pop_pack_dirs() -> list[str]:
 def pop_register_checks(register: Callable[..., None]) -> None:
     """Register named rule checks that packs use as ``check: {named: NAME, args: {...}}``.
 
-    Call ``register(name, function, args_schema=None)``. The function is called as
-    ``function(answers, args, pack)`` with the answers document (question id → value), the
-    rule's ``args`` and the resolved :class:`engine.pack.Pack`. It returns a list of
-    :class:`engine.rules.Finding`-like items: ``(message, severity)`` tuples or plain message
-    strings (``severity`` ``None`` means the rule's own severity). An empty list means the
-    check passed. ``args_schema`` (a JSON Schema) is checked when a pack is validated.
+    Call ``register(name, function, args_schema=None, validate=None)``. The function is called
+    as ``function(answers, args, pack)`` with the answers document (question id → value; the
+    conversation's date, ISO, under ``"$date"`` when the plan has one), the rule's ``args``
+    and the resolved :class:`engine.pack.Pack`. It returns a list of
+    :class:`engine.rules.Finding`-like items: ``(message, severity)`` tuples, plain message
+    strings, or ``(message, severity, row, row_label)`` for a finding about one row of a
+    records answer (the rule's message may then use ``{row}`` and ``{row_label}``); severity
+    ``None`` means the rule's own. An empty list means the check passed. When a pack is
+    validated, its args are checked against ``args_schema`` (a JSON Schema), then given to
+    ``validate(args, pack)``, which returns what else is wrong as ``[(path, message)]``
+    (``path``: a tuple of keys inside ``args``), e.g. a field the records question does not
+    have (:func:`engine.default_plugins.checks.field_problems` does that).
 
     Example::
 

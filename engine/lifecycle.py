@@ -26,7 +26,7 @@ from .i18n import _
 from .pack import CLOSED, Pack
 from .plan import Plan, phase_of, step_of
 from .plugins import Plugins
-from .rules import Finding, evaluate, missing_required
+from .rules import Finding, evaluate, missing_required, step_applies
 
 
 class DotState(NestedState):
@@ -150,12 +150,13 @@ class Lifecycle:
         missing: list[str] = []
         findings: list[Finding] = []
         step = step_of(source)
-        if step:
+        if step and step_applies(self.pack.step_index[step][1], plan.answers, self.pack):
             missing = missing_required(self.pack, step, plan.answers)
-            findings += evaluate(self.pack.rules_at(step), plan.answers, self.pack, self.plugins)
+            findings += evaluate(self.pack.rules_at(step), plan.answers, self.pack, self.plugins,
+                                 plan.date)
         if phase_of(source) != phase_of(dest):
             findings += evaluate(self.pack.rules_at(phase_of(source)), plan.answers, self.pack,
-                                 self.plugins)
+                                 self.plugins, plan.date)
         if self.leaves_follow_up(source, dest):
             findings += self.follow_up_findings(plan)
         findings = [f for f in findings if f.severity == "error" or (

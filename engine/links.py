@@ -136,7 +136,7 @@ def save(store: Store, plugins: Plugins, link: Link, question: dict, raw: Any) -
     store.save_draft(link.plan.id, link.role, question["id"], value)
     pack = link.plan.pack
     return concerning(pack, plugins, pack.questions[question["id"]].step["id"], question["id"],
-                      {**seen_by(link.plan, link.role), **given(store, link)})
+                      {**seen_by(link.plan, link.role), **given(store, link)}, link.plan.date)
 
 
 def share(store: Store, plugins: Plugins, link: Link) -> None:

@@ -32,6 +32,7 @@ from .dates import format_date
 from .errors import Problem, ProblemsError, UsageError
 from .i18n import N_, _
 from .pack import TOGETHER, Pack
+from .rules import step_applies
 from .schedule import schedule_of
 from .timelimit import TooSlow, seconds_from_env
 from .timelimit import deadline as time_limit
@@ -78,6 +79,7 @@ _LABELS = {
     "record": N_("To record"),
     "required": N_("required"),
     "checks": N_("Checks"),
+    "only_when": N_("Only when"),
     "blocks": N_("blocks"),
     "warns": N_("warning"),
     "together": N_("together"),
@@ -92,6 +94,8 @@ _LABELS = {
     "answers_of": N_("Answers"),
     "day": N_("Date"),
     "and": N_("and"),
+    "or": N_("or"),
+    "answered": N_("answered"),
     "dear": N_("Dear"),
     "regards": N_("Kind regards,"),
     "invite_on": N_("On {date} we will hold your POP conversation together."),
@@ -383,6 +387,8 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
         body = pack.phase(phase)
         steps = []
         for step in pack.steps(phase):
+            if answers is not None and not step_applies(step, answers, pack):
+                continue  # a step the plan did not take
             guidance = step.get("guidance") or {}
             questions = [_question(pack, step, q, answers, words)
                          for q in step.get("questions", [])
@@ -390,6 +396,7 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
             rules = pack.rules_at(step["id"])
             steps.append({
                 "id": step["id"], "title": text(step.get("title", step["id"])),
+                "condition": condition_text(pack, step.get("when"), words),
                 "role": step.get("answered_by"),
                 "who": _who(pack, step.get("answered_by"), words),
                 "text": text(guidance.get("text")),
@@ -410,6 +417,30 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
             "steps": steps, "answered": sum(s["answered"] for s in steps),
         })
     return phases
+
+
+def condition_text(pack: Pack, condition: dict | None, words: dict) -> str:
+    """A ``when`` as the guide prints it: "Question: answer" for the shorthand; the
+    questions it depends on for a schema."""
+    from .rules import condition_refs
+
+    if not condition:
+        return ""
+    if "schema" in condition:
+        return ", ".join(pack.text(pack.questions[q].question.get("text")) if q in pack.questions
+                         else q for q in sorted(condition_refs(condition)))
+    parts = []
+    for qid, expected in condition.items():
+        question = pack.questions[qid].question if qid in pack.questions else {"id": qid}
+        label = pack.text(question.get("text")) or qid
+        if isinstance(expected, dict):  # {present: true|false}
+            state = words["answered"] if expected.get("present") else words["none"]
+            parts.append(f"{label}: {state}")
+            continue
+        values = expected if isinstance(expected, list) else [expected]
+        shown = [_shown(pack, question, v, words) for v in values]
+        parts.append(f"{label}: " + f" {words['or']} ".join(str(v) for v in shown))
+    return f" {words['and']} ".join(parts)
 
 
 def _who(pack: Pack, role: str | None, words: dict) -> str:

@@ -191,7 +191,11 @@ class PackLibrary:
                                           "file?)"), 1, 1)], []
         from .schemacheck import load_schema, problems
 
-        found = problems(load_schema("pack.schema.json"), data, name, positions)
+        schema = load_schema("pack.schema.json")
+        # an extending pack may give only the keys that change of what it overrides: its own
+        # file needs ids only, and the merged pack is held to the whole schema below
+        found = problems(_ids_only(schema) if "extends" in data else schema, data, name,
+                         positions)
         if found:
             return None, found, []
         source = _Source(name, data, positions, path)
@@ -221,6 +225,10 @@ class PackLibrary:
             resolved = merge(parent.data, data)
             templates = {**parent.templates, **templates}
             sources += parent_sources
+            merged = (_unknown_removals(data, parent.data, source)
+                      + _merged_problems(schema, resolved, sources))
+            if merged:  # the rest would be about an incomplete pack
+                return None, found + merged, sources
         pack = Pack(resolved, templates, str(path.parent))
         found += _semantic_problems(pack, sources, self.plugins)
         if not found:  # a template that does not compile would fail only when a plan is printed
@@ -303,13 +311,103 @@ def _templates(source: _Source) -> tuple[dict[str, str], list[Problem]]:
 # --- extends --------------------------------------------------------------------------------
 
 _BY_ID = ("roles", "rules", "schedule", "outputs", "sources")
+_PLACING = ("after", "before")  # where a new step or question goes among the inherited ones
+
+
+def _ids_only(schema: dict) -> dict:
+    """``schema`` with every thing that has an id requiring only its id."""
+
+    def relax(node: Any) -> Any:
+        if isinstance(node, dict):
+            out = {k: relax(v) for k, v in node.items()}
+            if "id" in (node.get("properties") or {}) and "id" in (node.get("required") or []):
+                out["required"] = ["id"]
+                for key in ("if", "then", "else"):  # what is required of some kinds only
+                    out.pop(key, None)
+            return out
+        if isinstance(node, list):
+            return [relax(v) for v in node]
+        return node
+
+    return relax(schema)
+
+
+def _merged_problems(schema: dict, resolved: dict, sources: list[_Source]) -> list[Problem]:
+    """The merged pack against the whole schema: what an override left incomplete, placed
+    at the thing in the file that defines it."""
+    from .schemacheck import problems
+
+    report = _Reporter(sources)
+    for problem in problems(schema, resolved, sources[0].file):
+        path = _parse_path(problem.path)
+        kind, ident, sub = _owner(resolved, path)
+        report.add(kind, ident, sub, problem.message)
+    return report.problems
+
+
+def _parse_path(text: str) -> tuple:
+    import re
+
+    return tuple(int(part[1:-1]) if part.startswith("[") else part.lstrip(".")
+                 for part in re.findall(r"\[\d+\]|\.?[^.\[]+", text))
+
+
+def _owner(data: dict, path: tuple) -> tuple[str, str, tuple]:
+    """The thing with an id that ``path`` (into the merged pack) is inside of."""
+    kinds = {"roles": "role", "rules": "rule", "schedule": "schedule", "outputs": "output"}
+    try:
+        if path and path[0] in kinds:
+            return kinds[path[0]], data[path[0]][path[1]]["id"], path[2:]
+        if len(path) >= 4 and path[0] == "phases" and path[2] == "steps":
+            step = data["phases"][path[1]]["steps"][path[3]]
+            if len(path) >= 6 and path[4] == "questions":
+                return "question", step["questions"][path[5]]["id"], path[6:]
+            return "step", step["id"], path[4:]
+    except (LookupError, TypeError):
+        pass
+    return "pack", "", path
+
+
+def _removable(data: dict) -> set[str]:
+    ids = {item.get("id") for key in _BY_ID for item in data.get(key, []) or []}
+    for body in (data.get("phases") or {}).values():
+        for step in body.get("steps", []):
+            ids.add(step.get("id"))
+            ids.update(q.get("id") for q in step.get("questions", []))
+    return ids
+
+
+def _unknown_removals(data: dict, parent: dict, source: _Source) -> list[Problem]:
+    known = _removable(parent)
+    out = []
+    for i, ident in enumerate(data.get("remove", [])):
+        if ident not in known:
+            at = ("remove", i)
+            out.append(Problem(source.file, _("{id!r} is not a step, question, rule, role, "
+                                              "schedule item or output of the pack it "
+                                              "extends").format(id=ident)
+                               + did_you_mean(ident, sorted(filter(None, known))),
+                               *position(source.positions, at), format_path(at)))
+    return out
+
+
+def _remove(data: dict, ids: set[str]) -> None:
+    for key in _BY_ID:
+        if key in data:
+            data[key] = [item for item in data[key] if item.get("id") not in ids]
+    for body in (data.get("phases") or {}).values():
+        body["steps"] = [step for step in body.get("steps", []) if step.get("id") not in ids]
+        for step in body["steps"]:
+            if "questions" in step:
+                step["questions"] = [q for q in step["questions"] if q.get("id") not in ids]
 
 
 def merge(parent: dict, child: dict) -> dict:
     """``child`` on top of ``parent``: keys override, lists of things with ids merge by id."""
     out = copy.deepcopy(parent)
+    _remove(out, set(child.get("remove", [])))
     for key, value in child.items():
-        if key in ("extends", "$schema"):
+        if key in ("extends", "$schema", "remove"):
             continue
         if key == "settings":
             out[key] = _merge_dicts(out.get(key, {}), value)
@@ -353,18 +451,22 @@ def _merge_ids(base: list, top: list, merge_one: Any = None) -> list:
     out = [copy.deepcopy(item) for item in base]
     for item in top:
         item = dict(item)
-        after = item.pop("after", None)
+        after, before = item.pop("after", None), item.pop("before", None)
         index = next((i for i, old in enumerate(out) if old.get("id") == item.get("id")), None)
         if index is not None:
             out[index] = merge_one(out[index], item)
-            continue
-        anchor = next((i for i, old in enumerate(out) if old.get("id") == after), None)
+            if after is None and before is None:
+                continue
+            item = out.pop(index)  # an inherited one moved
+        anchor = next((i for i, old in enumerate(out) if old.get("id") in (after, before)),
+                      None)
         if anchor is None:
             out.append(item)
         else:
-            out.insert(anchor + 1, item)
+            out.insert(anchor + (1 if after is not None else 0), item)
     for item in out:
-        item.pop("after", None)
+        for key in _PLACING:
+            item.pop(key, None)
     return out
 
 
@@ -451,6 +553,15 @@ def _semantic_problems(pack: Pack, sources: list[_Source], plugins: Plugins) -> 
         who = step.get("answered_by")
         if who and who not in roles and who != TOGETHER:
             report.add("step", step["id"], ("answered_by",), _unknown_role(who, roles))
+        start = step_end[step["id"]] - len(step.get("questions", []))
+        for ref in sorted(condition_refs(step.get("when"))):
+            if ref not in order:
+                report.add("step", step["id"], ("when",),
+                           _("refers to unknown question {ref!r}").format(ref=ref))
+            elif order[ref] >= start:
+                report.add("step", step["id"], ("when",),
+                           _("refers to {ref!r}, which is not asked before this step")
+                           .format(ref=ref))
         for i, ref in enumerate(step.get("previous", [])):
             if ref not in order:
                 report.add("step", step["id"], ("previous", i),
@@ -483,6 +594,10 @@ def _embedded_schemas(pack: Pack):  # noqa: ANN202 - yields (kind, id, path, sch
                 yield "question", qid, (*base, "schema"), q["schema"]
             if isinstance(q.get("when"), dict) and "schema" in q["when"]:
                 yield "question", qid, (*base, "when", "schema"), q["when"]["schema"]
+    for phase in pack.phases:
+        for step in pack.steps(phase):
+            if isinstance(step.get("when"), dict) and "schema" in step["when"]:
+                yield "step", step["id"], ("when", "schema"), step["when"]["schema"]
     for rule in pack.rules:
         for key in ("check", "when"):
             if isinstance(rule.get(key), dict) and "schema" in rule[key]:
@@ -588,6 +703,7 @@ def _check_rule(pack: Pack, rule: dict, order: dict, step_end: dict, phase_end: 
                                ref=ref, at=at))
     if "named" in check:
         named = plugins.checks.get(check["named"])
+        errors: list = []
         if named is None:
             report.add("rule", rid, ("check", "named"),
                        _("unknown check {name!r} (registered: {known})").format(
@@ -595,8 +711,15 @@ def _check_rule(pack: Pack, rule: dict, order: dict, step_end: dict, phase_end: 
         elif named.args_schema is not None:
             from .schemacheck import validator
 
-            for error in validator(named.args_schema).iter_errors(check.get("args") or {}):
+            errors = list(validator(named.args_schema).iter_errors(check.get("args") or {}))
+            for error in errors:
                 from .schemacheck import message
 
                 sub = ("check", "args", *error.absolute_path)
                 report.add("rule", rid, sub, message(error))
+        if named is not None and named.validate is not None and not (
+                named.args_schema is not None and errors):
+            done, found = plugins.call(named.plugin, f"check {named.name}", named.validate,
+                                       check.get("args") or {}, pack)
+            for path, text in (found or []) if done else []:
+                report.add("rule", rid, ("check", "args", *path), str(text))

@@ -41,6 +41,9 @@ class NamedCheck:
     function: Callable[..., Any]
     args_schema: dict | None
     plugin: str
+    #: ``validate(args, pack)``: what is wrong with a rule's args beyond ``args_schema``, as
+    #: ``[(path in args, message)]``, called by ``pop packs validate``
+    validate: Callable[..., Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -128,8 +131,9 @@ class Plugins:
 
     @cached_property
     def checks(self) -> dict[str, NamedCheck]:
-        return self._register_via("pop_register_checks", lambda n, f, p, args_schema=None:
-                                  NamedCheck(n, f, args_schema, p))
+        return self._register_via(
+            "pop_register_checks", lambda n, f, p, args_schema=None, validate=None:
+            NamedCheck(n, f, args_schema, p, validate))
 
     @cached_property
     def formats(self) -> dict[str, OutputFormat]:

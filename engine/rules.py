@@ -98,24 +98,41 @@ def holds(condition: dict | None, answers: dict, pack: Pack) -> bool:
 
 
 def applies(question: dict, answers: dict, pack: Pack) -> bool:
+    """The question is asked: its own ``when`` holds, and its step's."""
+    ref = pack.questions.get(question.get("id", ""))
+    if ref is not None and ref.question is question and not step_applies(ref.step, answers,
+                                                                          pack):
+        return False
     return holds(question.get("when"), answers, pack)
 
 
-def check_rule(rule: dict, answers: dict, pack: Pack, plugins: Plugins) -> list[Finding]:
-    """The findings of one rule; empty when it holds or does not apply."""
+def step_applies(step: dict, answers: dict, pack: Pack) -> bool:
+    """The step is taken: its ``when`` holds (a step without one always is)."""
+    return holds(step.get("when"), answers, pack)
+
+
+#: the key under which a named check finds the date of the conversation in its answers
+CONVERSATION_DATE = "$date"
+
+
+def check_rule(rule: dict, answers: dict, pack: Pack, plugins: Plugins,
+               date: str | None = None) -> list[Finding]:
+    """The findings of one rule; empty when it holds or does not apply (``date``: the
+    conversation's, for named checks that compare with it)."""
     if not holds(rule.get("when"), answers, pack):
         return []
     severity, message = rule["severity"], pack.text(rule["message"])
     check = rule.get("check")
     if check is None:  # a hint without a check: guidance whenever ``when`` holds
-        return [Finding(rule["id"], severity, message, rule["at"])]
+        return [Finding(rule["id"], severity, with_row(message), rule["at"])]
     if "named" in check:
         named = plugins.checks.get(check["named"])
         if named is None:
             return [Finding(rule["id"], "error", f"unknown check {check['named']!r}", rule["at"])]
         # a check's bug is reported, never a crash mid-conversation
+        given = {**answers, CONVERSATION_DATE: date} if date else answers
         done, results = plugins.call(named.plugin, f"check {named.name}", named.function,
-                                     answers, check.get("args") or {}, pack)
+                                     given, check.get("args") or {}, pack)
         if not done:
             return []
         if not isinstance(results, list | tuple) and results is not None or not all(
@@ -127,20 +144,29 @@ def check_rule(rule: dict, answers: dict, pack: Pack, plugins: Plugins) -> list[
         return [_finding(rule, item, message) for item in results or []]
     if holds(check, answers, pack):
         return []
-    return [Finding(rule["id"], severity, message, rule["at"])]
+    return [Finding(rule["id"], severity, with_row(message), rule["at"])]
 
 
 def _is_finding(item: Any) -> bool:
-    """What a check may return per finding: a Finding, a message, or (message, severity)."""
+    """What a check may return per finding: a Finding, a message, (message, severity), or
+    (message, severity, row number, row label) for a finding about one row."""
     if isinstance(item, Finding | str):
         return True
-    return (isinstance(item, tuple) and len(item) == 2 and isinstance(item[0], str)
-            and item[1] in (None, "error", "warning", "hint"))
+    return (isinstance(item, tuple) and len(item) in (2, 4) and isinstance(item[0], str)
+            and item[1] in (None, "error", "warning", "hint")
+            and (len(item) == 2 or (isinstance(item[2], int) and isinstance(item[3], str))))
+
+
+def with_row(message: str, row: int | None = None, label: str = "") -> str:
+    """A rule's message with ``{row}`` and ``{row_label}`` filled in (empty without a row)."""
+    return message.replace("{row}", str(row) if row else "").replace("{row_label}", label)
 
 
 def _finding(rule: dict, item: Any, message: str) -> Finding:
     if isinstance(item, Finding):
         return item
+    row, label = (item[2], item[3]) if isinstance(item, tuple) and len(item) == 4 else (None, "")
+    message = with_row(message, row, label)
     if isinstance(item, tuple):
         text, severity = item[0], item[1] or rule["severity"]
     else:
@@ -152,8 +178,9 @@ def _finding(rule: dict, item: Any, message: str) -> Finding:
                    rule["at"])
 
 
-def evaluate(rules: Iterable[dict], answers: dict, pack: Pack, plugins: Plugins) -> list[Finding]:
-    return [f for rule in rules for f in check_rule(rule, answers, pack, plugins)]
+def evaluate(rules: Iterable[dict], answers: dict, pack: Pack, plugins: Plugins,
+             date: str | None = None) -> list[Finding]:
+    return [f for rule in rules for f in check_rule(rule, answers, pack, plugins, date)]
 
 
 def missing_required(pack: Pack, step_id: str, answers: dict) -> list[str]:

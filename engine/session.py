@@ -25,9 +25,17 @@ from .lifecycle import (  # noqa: F401 - Blocked, NotAllowed are re-exported
 )
 from .pack import Pack
 from .people import PersonRef
-from .plan import Plan, new_plan_id, phase_of
+from .plan import Plan, new_plan_id, phase_of, step_of
 from .plugins import Plugins
-from .rules import Finding, applies, check_rule, condition_refs, evaluate, is_empty
+from .rules import (
+    Finding,
+    applies,
+    check_rule,
+    condition_refs,
+    evaluate,
+    is_empty,
+    step_applies,
+)
 from .store import Store
 
 
@@ -245,12 +253,12 @@ class Session:
     def hints(self, step_id: str | None = None) -> list[Finding]:
         step_id = step_id or self.plan.step
         hints = [r for r in self.pack.rules_at(step_id) if r["severity"] == "hint"]
-        return evaluate(hints, self.plan.answers, self.pack, self.plugins)
+        return evaluate(hints, self.plan.answers, self.pack, self.plugins, self.plan.date)
 
     def concerning(self, question_id: str) -> list[Finding]:
         """Errors and warnings of the current step's rules that depend on this question."""
         return [f for f in concerning(self.pack, self.plugins, self.plan.step or "",
-                                      question_id, self.plan.answers)
+                                      question_id, self.plan.answers, self.plan.date)
                 if f.severity == "error" or f.rule not in self.plan.overrides]
 
     # --- changes ------------------------------------------------------------------------------
@@ -305,16 +313,32 @@ class Session:
             self._record({}, "pop_after_transition", source=source, dest=plan.state)
         return self.plan.state
 
+    def skipped(self, state: str | None = None) -> bool:
+        """The plan stands at (or ``state`` is) a step whose ``when`` does not hold."""
+        step = step_of(state or self.plan.state)
+        return step is not None and not step_applies(self.pack.step_index[step][1],
+                                                     self.plan.answers, self.pack)
+
     def next(self) -> str:
-        """Move to the next state; raises :class:`Blocked` with every reason when not allowed."""
-        return self._move("next")
+        """Move to the next state that is not skipped; raises :class:`Blocked` with every
+        reason when not allowed."""
+        self._move("next")
+        while self.skipped() and self.lifecycle.next_state(self.plan.state) is not None:
+            self._move("next")
+        return self.plan.state
 
     def back(self) -> str:
-        return self._move("back")
+        """Back to the previous step of the phase that is not skipped."""
+        self._move("back")
+        while self.skipped() and self.can_go_back():
+            self._move("back")
+        return self.plan.state
 
     def can_go_back(self) -> bool:
-        i = self.lifecycle.sequence.index(self.plan.state)
-        return i > 0 and phase_of(self.lifecycle.sequence[i - 1]) == self.plan.phase
+        sequence = self.lifecycle.sequence
+        i = sequence.index(self.plan.state)
+        return any(phase_of(state) == self.plan.phase and not self.skipped(state)
+                   for state in sequence[:i])
 
     def advance(self) -> str:
         """Move through the remaining steps of the current phase into the next phase."""
@@ -427,26 +451,36 @@ class Session:
 
 
 def concerning(pack: Pack, plugins: Plugins, step_id: str, question_id: str,
-               answers: dict[str, Any]) -> list[Finding]:
-    """What the step's errors and warnings that depend on the question say, over ``answers``."""
+               answers: dict[str, Any], date: str | None = None) -> list[Finding]:
+    """What the step's errors and warnings that depend on the question say, over ``answers``.
+
+    A rule over several questions of the step waits for the last of them: answering the first
+    of two questions does not fail a rule about both (leaving the step checks it anyway)."""
     out = []
+    later = [q["id"] for q in pack.step_questions(step_id)]
+    later = later[later.index(question_id) + 1:] if question_id in later else []
     for rule in pack.rules_at(step_id):
         refs = condition_refs(rule.get("check")) | condition_refs(rule.get("when"))
-        if rule["severity"] != "hint" and question_id in refs:
-            out += check_rule(rule, answers, pack, plugins)
+        if rule["severity"] == "hint" or question_id not in refs:
+            continue
+        waiting = [q for q in later if q in refs and is_empty(answers.get(q))
+                   and applies(pack.questions[q].question, answers, pack)]
+        if not waiting:
+            out += check_rule(rule, answers, pack, plugins, date)
     return out
 
 
 def dry_run(pack: Pack, plugins: Plugins, answers: dict, overrides: dict,
             through: tuple[str, ...] = ("preparation", "conversation"),
-            base: Plan | None = None) -> list[Blocked]:
+            base: Plan | None = None, date: str | None = None) -> list[Blocked]:
     """Everything that would block a plan with these answers, over the given phases.
 
     No store, no machine models: the same guard, evaluated state by state, so an answers
     file is checked in full before anything is saved. ``base``: an existing plan whose
-    people, signatures and check-ins count (its answers and overrides are not added).
+    people, signatures and check-ins count (its answers and overrides are not added);
+    ``date``: the conversation's, for a plan not made yet.
     """
-    plan = Plan("dry-run", pack, "", answers=dict(answers),
+    plan = Plan("dry-run", pack, "", answers=dict(answers), date=date,
                 overrides={r: {"reason": v} for r, v in overrides.items()})
     if base is not None:
         plan.id, plan.people, plan.date = base.id, dict(base.people), base.date

@@ -42,10 +42,11 @@ def test_smart_letters_and_vague_words(pack):
         assert smart({"acties": [{**good["acties"][0], "wanneer": timing}]}, args, pack) == []
     bad = {"acties": [{"wat": "Beter proberen te stapelen", "wanneer": "Doorlopend"}]}
     found = smart(bad, args, pack)
-    messages = [m for m, _severity in found]
+    assert all(item[2:] == (1, "Beter proberen te stapelen") for item in found)  # the row
+    messages = [m for m, *_rest in found]
     assert any("not Measurable — fill in meetbaar" in m for m in messages)
     assert any("not Tijdsgebonden — 'Doorlopend' is not a date" in m for m in messages)
-    vague = [(m, s) for m, s in found if "vague" in m]
+    vague = [(m, s) for m, s, *_row in found if "vague" in m]
     assert vague and vague[0][1] == "warning" and "'beter'" in vague[0][0] \
         and "'proberen'" in vague[0][0]
 

@@ -91,6 +91,8 @@ question_props = {
                   type="array"),
     "after": p("After", "In a pack that extends another: put this question after the one "
                "with this id.", type="string", pattern=ID),
+    "before": p("Before", "In a pack that extends another: put this question before the one "
+                "with this id.", type="string", pattern=ID),
 }
 
 question = {
@@ -136,6 +138,10 @@ step = {
         "answered_by": p("Answered by", "Default role for the step's questions.",
                          type="string", pattern=ID),
         "guidance": {"$ref": "#/$defs/guidance"},
+        "when": p("Applies when", "The step is taken only when this condition holds over the "
+                  "answers so far: otherwise it is left out of the agenda and of the plan's "
+                  "documents, and the guide says when it applies.",
+                  **{"$ref": "#/$defs/condition"}),
         "questions": p("Questions", "Asked in this order.", type="array",
                        items={"$ref": "#/$defs/question"}),
         "previous": p("From the previous cycle", "Question ids whose answers in the previous "
@@ -143,6 +149,8 @@ step = {
                       "as the terugblik.", type="array", items={"type": "string", "pattern": ID}),
         "after": p("After", "In a pack that extends another: put this step after the one with "
                    "this id.", type="string", pattern=ID),
+        "before": p("Before", "In a pack that extends another: put this step before the one "
+                    "with this id.", type="string", pattern=ID),
     },
 }
 
@@ -288,6 +296,10 @@ schema = {
                      items=source),
         "extends": p("Extends", "The id of a pack this one builds on: everything is inherited "
                      "and overridden or added by id.", type="string", minLength=1),
+        "remove": p("Remove", "In a pack that extends another: the ids of inherited steps, "
+                    "questions, rules, roles, schedule items or outputs to leave out.",
+                    type="array", uniqueItems=True,
+                    items={"type": "string", "pattern": "^[a-z][a-z0-9_-]*$"}),
         "roles": p("Roles", "The people taking part.", type="array", items=role),
         "settings": p("Settings", "Lists and values the organisation fills in (e.g. its "
                       "competences), used by `choices_from`.", type="object"),

@@ -108,6 +108,14 @@ class Interview:
 
     def run_step(self, hold_at_end: bool) -> bool:
         """Ask the current step and move on; True when the agenda is done (``hold_at_end``)."""
+        if self.session.skipped():  # its condition does not hold: not shown, not asked
+            if hold_at_end and self.session.at_agenda_end():
+                return True
+            try:
+                self.session.next()
+            except Blocked as blocked:
+                self.resolve(blocked)
+            return False
         if self.shown_step != self.session.plan.state:
             self.show_step()
             self.shown_step = self.session.plan.state

@@ -187,7 +187,8 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
         problems.append(Problem(str(path), _("missing the name of the {role} ({id})").format(
             role=pack.role_name(subject), id=subject), *position(positions, ("people",)),
             "people"))
-    for blocked in dry_run(pack, app.plugins, answers, overrides, AGENDA_PHASES):
+    for blocked in dry_run(pack, app.plugins, answers, overrides, AGENDA_PHASES,
+                           date=date or Date.today().isoformat()):
         for qid in blocked.missing:
             problems.append(Problem(str(path), _("required question not answered: {text}")
                                     .format(text=pack.text(pack.questions[qid].question["text"])),

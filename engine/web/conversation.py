@@ -72,6 +72,10 @@ def conversation(web: Web, request: Request) -> Response:
         plan = session.plan
         if not session.in_agenda:
             return RedirectResponse(here, 303)
+        if session.skipped():  # a step whose condition does not hold is never shown
+            blocked = _move_on(session)
+            if blocked is None:
+                return RedirectResponse(here, 303)
         step = session.step()
         pack = plan.pack
         guidance = step.get("guidance") or {}
@@ -126,6 +130,14 @@ def _apply(session: Session, form: dict[str, list[str]], errors: dict[str, str],
             session.next()
         elif action == "back" and session.can_go_back():
             session.back()
+    except Blocked as blocked:
+        return blocked
+    return None
+
+
+def _move_on(session: Session) -> Blocked | None:
+    try:
+        session.next()
     except Blocked as blocked:
         return blocked
     return None
