@@ -29,7 +29,26 @@ PACK_ID = re.compile(r"[a-z][a-z0-9_-]{0,63}")
 ANSWERS = "voorbeeld-antwoorden.yaml"
 TEMPLATE = "plan.md.j2"
 EXTRA_QUESTION = "opleiding"
-STANDALONE = Path(__file__).parent / "scaffolds" / "standalone"
+SCAFFOLDS = Path(__file__).parent / "scaffolds"
+LANGUAGES = ("nl-BE", "nl-NL", "en")
+# nl-NL is the Flemish scaffold with the words that differ in the Netherlands
+_NETHERLANDS = (
+    ("language: nl-BE", "language: nl-NL"), ("vb. ", "bijv. "),
+    ("Kijk het na met", "Controleer het met"), ("Nakijken en uitproberen", "Controleren en "
+                                               "uitproberen"),
+    ("Jan (leidinggevende) overloopt elke planning op vrijdag.",
+     "Jan (leidinggevende) loopt elke planning op vrijdag met haar door."),
+    ("An Peeters", "Anouk de Vries"), ("Jan Janssens", "Jan Bakker"),
+)
+# the pack's first comment lines and its default name, per language
+_ABOUT = {
+    "nl": ("# Pack `{id}`: het POP-gesprek van {org}. Kijk het na met\n"
+           "# `pop packs validate {id}` en `pop packs lint {id}`; zie README.md.\n",
+           "POP-gesprek {org}"),
+    "en": ("# Pack `{id}`: the POP conversation of {org}. Check it with\n"
+           "# `pop packs validate {id}` and `pop packs lint {id}`; see README.md.\n",
+           "POP conversation {org}"),
+}
 
 
 def schema_url() -> str:
@@ -45,13 +64,19 @@ def organisation(pack_id: str) -> str:
 
 
 def new_pack(pack_id: str, where: Path, extends: Pack | None = None,
-             parent_answers: str | None = None, force: bool = False) -> list[Path]:
+             parent_answers: str | None = None, force: bool = False,
+             language: str | None = None, name: str | None = None) -> list[Path]:
     """Write a new pack folder ``where/pack_id``; returns the files written.
 
     ``extends`` is the resolved pack to build on, ``parent_answers`` the text of its example
-    answers file (if there is one). An existing folder is refused unless ``force`` (then the
-    files written here are replaced and anything else in it is left alone).
+    answers file (if there is one). ``language`` (one of :data:`LANGUAGES`; default nl-BE, or
+    the language of the pack it extends) decides the wording, ``name`` the pack's name. An
+    existing folder is refused unless ``force`` (then the files written here are replaced and
+    anything else in it is left alone).
     """
+    if language is not None and language not in LANGUAGES:
+        raise UsageError(_("unknown language {language!r} (choose from: {known})").format(
+            language=language, known=", ".join(LANGUAGES)))
     if not PACK_ID.fullmatch(pack_id):
         raise UsageError(_("{id!r} cannot be a pack id: use lowercase letters, digits, - and _, "
                            "starting with a letter").format(id=pack_id))
@@ -63,7 +88,15 @@ def new_pack(pack_id: str, where: Path, extends: Pack | None = None,
         raise UsageError(_("{folder} exists and is not a folder").format(folder=folder))
     if extends is not None and extends.id == pack_id:
         raise UsageError(_("a pack cannot extend itself"))
-    files = _extending(pack_id, extends, parent_answers) if extends else _standalone(pack_id)
+    if name is not None:
+        from .answers import InvalidAnswer, clean_name
+
+        try:
+            name = clean_name(name)
+        except InvalidAnswer as exc:
+            raise UsageError(_("--name: {error}").format(error=exc)) from None
+    files = (_extending(pack_id, extends, parent_answers, language, name) if extends
+             else _standalone(pack_id, language or LANGUAGES[0], name))
     written = []
     for rel, text in files.items():
         path = folder / rel
@@ -110,19 +143,32 @@ def _header(pack_id: str, about: str) -> str:
 # --- a pack on its own ----------------------------------------------------------------------
 
 
-def _standalone(pack_id: str) -> dict[str, str]:
-    """The files of ``scaffolds/standalone`` with the id and the organisation filled in."""
+def _standalone(pack_id: str, language: str, name: str | None) -> dict[str, str]:
+    """The files of ``scaffolds/standalone`` (``standalone-en`` in English) with the id, the
+    organisation and the name filled in."""
     org = organisation(pack_id)
-    folder = STANDALONE
+    english = language == "en"
+    about, default_name = _ABOUT["en" if english else "nl"]
+    folder = SCAFFOLDS / ("standalone-en" if english else "standalone")
+    shown = name or default_name.format(org=org)
     files = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = path.relative_to(folder).as_posix()
-        files[rel] = path.read_text(encoding="utf-8").replace("__ID__", pack_id).replace(
-            "__ORG__", org)
-    about = (f"# Pack `{pack_id}`: het POP-gesprek van {org}. Kijk het na met\n"
-             f"# `pop packs validate {pack_id}` en `pop packs lint {pack_id}`; zie README.md.\n")
-    files["pack.yaml"] = _header(pack_id, about) + files["pack.yaml"]
-    return files
+        text = path.read_text(encoding="utf-8")
+        if rel == "pack.yaml":
+            text = _header(pack_id, about.format(id=pack_id, org=org)) + text
+        files[rel] = text.replace("__ID__", pack_id).replace(
+            "__NAME__", _q(shown) if rel == "pack.yaml" else shown).replace("__ORG__", org)
+    return _in_the_netherlands(files) if language == "nl-NL" else files
+
+
+def _in_the_netherlands(files: dict[str, str]) -> dict[str, str]:
+    out = {}
+    for rel, text in files.items():
+        for flemish, dutch in _NETHERLANDS:
+            text = text.replace(flemish, dutch)
+        out[rel] = text
+    return out
 
 
 # --- a pack on top of another -----------------------------------------------------------------
@@ -148,7 +194,57 @@ def _extra_id(parent: Pack, pack_id: str) -> str:
     return qid
 
 
-def _extending(pack_id: str, parent: Pack, parent_answers: str | None) -> dict[str, str]:
+# the wording of a pack made with --extends, per language
+_EXTENDING = {
+    "nl": {
+        "about": ("# Pack `{id}`: bouwt verder op de pack `{parent}`. Alles wat hier niet staat, "
+                  "komt uit\n# `{parent}`; wat hier staat, vervangt of vult aan op id. Zie "
+                  "README.md.\n"),
+        "description": "De pack {parent} met de lijsten en een eigen vraag van {org}.",
+        "settings": "# De lijsten van {org}: een lijst hier vervangt die van {parent} volledig.",
+        "step": "een stap van {parent}, aangevuld op id",
+        "replace": "# een tekst vervangen: dezelfde id, en alleen wat verandert",
+        "extra": "Vraag ook welke opleiding of vorming daarbij helpt.",
+        "question": "een nieuwe vraag, na de vraag `{after}`",
+        "text": "Welke opleiding of vorming helpt om deze acties te halen?",
+        "help": "Een eigen vraag van {org}, bovenop de pack {parent}.",
+        "output": "een document erbij; die van {parent} blijven",
+        "example": "Een interne opleiding die past bij de afgesproken acties.",
+        "head": "# Voorbeeld voor de pack `{id}`: het voorbeeld van `{parent}` met de eigen "
+                "vraag `{question}`.\n",
+        "blank": ("# Voorbeeld voor de pack `{id}`. Vul de antwoorden in (de pack {parent}\n"
+                  "# had geen voorbeeld om van te vertrekken)."),
+        "template": "Het POP van {org}, naast de documenten van de pack {parent}.\n    Context: "
+                    "pack, plan, answers, questions, roles; filters datum en lijst.",
+        "title": "POP van", "date": "Datum van het gesprek", "lang": "nl", "org": "{org}",
+    },
+    "en": {
+        "about": ("# Pack `{id}`: builds on the pack `{parent}`. Everything not here comes "
+                  "from\n# `{parent}`; what is here replaces or adds to it by id. See "
+                  "README.md.\n"),
+        "description": "The pack {parent} with the lists and a question of {org}'s own.",
+        "settings": "# The lists of {org}: a list here replaces the one of {parent} completely.",
+        "step": "a step of {parent}, added to by id",
+        "replace": "# a text replaced: the same id, and only what changes",
+        "extra": "Also ask which training or course helps with it.",
+        "question": "a new question, after the question `{after}`",
+        "text": "Which training or course helps to reach these actions?",
+        "help": "A question of {org}'s own, on top of the pack {parent}.",
+        "output": "one document more; those of {parent} stay",
+        "example": "An in-house training that fits the actions agreed.",
+        "head": "# Example for the pack `{id}`: the example of `{parent}` with its own "
+                "question `{question}`.\n",
+        "blank": ("# Example for the pack `{id}`. Fill in the answers (the pack {parent}\n"
+                  "# had no example to start from)."),
+        "template": "The POP of {org}, next to the documents of the pack {parent}.\n    "
+                    "Context: pack, plan, answers, questions, roles; filters datum and lijst.",
+        "title": "POP of", "date": "Date of the conversation", "lang": "en", "org": "{org}",
+    },
+}
+
+
+def _extending(pack_id: str, parent: Pack, parent_answers: str | None,
+               language: str | None, name: str | None) -> dict[str, str]:
     org = organisation(pack_id)
     anchor = _anchor(parent)
     if anchor is None:
@@ -156,22 +252,22 @@ def _extending(pack_id: str, parent: Pack, parent_answers: str | None) -> dict[s
                          .format(id=parent.id))
     step, after = anchor
     qid = _extra_id(parent, pack_id)
-    about = (f"# Pack `{pack_id}`: bouwt verder op de pack `{parent.id}`. Alles wat hier niet "
-             f"staat, komt uit\n# `{parent.id}`; wat hier staat, vervangt of vult aan op id. "
-             f"Zie README.md.\n")
+    lang = language or parent.language
+    words = {k: v.format(id=pack_id, parent=parent.id, org=org, after=after["id"],
+                         question=qid) for k, v in
+             _EXTENDING["en" if lang.startswith("en") else "nl"].items()}
     lines = [
         f"id: {pack_id}",
         f"extends: {parent.id}",
-        f"name: {_q(f'{org} — {parent.name}')}",
+        f"name: {_q(name or f'{org} — {parent.name}')}",
         "version: 0.1.0",
-        "description: " + _folded(f"De pack {parent.id} met de lijsten en een eigen vraag "
-                                  f"van {org}.", 2),
+        *([f"language: {language}"] if language and language != parent.language else []),
+        "description: " + _folded(words["description"], 2),
         "",
     ]
     settings = parent.data.get("settings")
     if settings:
-        lines += [f"# De lijsten van {org}: een lijst hier vervangt die van {parent.id} volledig.",
-                  "settings:"]
+        lines += [words["settings"], "settings:"]
         lines += _yaml_block(settings, 2)
         lines.append("")
     guidance = (step.get("guidance") or {}).get("text")
@@ -180,39 +276,38 @@ def _extending(pack_id: str, parent: Pack, parent_answers: str | None) -> dict[s
         "phases:",
         f"  {phase}:",
         "    steps:",
-        _c(f"      - id: {step['id']}", f"een stap van {parent.id}, aangevuld op id"),
+        _c(f"      - id: {step['id']}", words["step"]),
     ]
     if guidance:
-        extra = "Vraag ook welke opleiding of vorming daarbij helpt."
         lines += [
             "        guidance:",
-            "          # een tekst vervangen: dezelfde id, en alleen wat verandert",
-            "          text: " + _folded(f"{parent.text(guidance)} {extra}", 12),
+            f"          {words['replace']}",
+            "          text: " + _folded(f"{parent.text(guidance)} {words['extra']}", 12),
         ]
     lines += [
         "        questions:",
-        _c(f"          - id: {qid}", f"een nieuwe vraag, na de vraag `{after['id']}`"),
+        _c(f"          - id: {qid}", words["question"]),
         f"            after: {after['id']}",
-        "            text: Welke opleiding of vorming helpt om deze acties te halen?",
-        f"            help: Een eigen vraag van {_q(org)}, bovenop de pack {parent.id}.",
+        f"            text: {_q(words['text'])}",
+        f"            help: {_q(words['help'])}",
         "            type: longtext",
         "",
         "outputs:",
-        _c("  - id: plan", f"een document erbij; die van {parent.id} blijven"),
+        _c("  - id: plan", words["output"]),
         f"    title: {_q(f'POP ({org})')}",
         f"    template: {TEMPLATE}",
         "    of: plan",
     ]
-    pack = _header(pack_id, about) + "\n".join(lines) + "\n"
-    answers = _extended_answers(pack_id, parent, parent_answers, qid, after["id"])
-    return {
+    pack = _header(pack_id, words["about"]) + "\n".join(lines) + "\n"
+    readme = EXTENDING_README["en" if words["lang"] == "en" else "nl"]
+    files = {
         "pack.yaml": pack,
-        f"templates/{TEMPLATE}": _extending_template(parent, qid, org),
-        "README.md": EXTENDING_README.format(id=pack_id, org=org, parent=parent.id,
-                                             answers=ANSWERS, question=qid,
-                                             after=after["id"], step=step["id"]),
-        ANSWERS: answers,
+        f"templates/{TEMPLATE}": _extending_template(parent, qid, words),
+        "README.md": readme.format(id=pack_id, org=org, parent=parent.id, answers=ANSWERS,
+                                   question=qid, after=after["id"], step=step["id"]),
+        ANSWERS: _extended_answers(pack_id, parent, parent_answers, qid, after["id"], words),
     }
+    return _in_the_netherlands(files) if language == "nl-NL" else files
 
 
 def _yaml_block(value: Any, indent: int) -> list[str]:
@@ -231,7 +326,7 @@ def _yaml_block(value: Any, indent: int) -> list[str]:
     return out
 
 
-def _extending_template(parent: Pack, qid: str, org: str) -> str:
+def _extending_template(parent: Pack, qid: str, words: dict[str, str]) -> str:
     records = next((ref for ref in parent.questions.values() if ref.type == "records"), None)
     table = ""
     if records is not None:
@@ -243,17 +338,18 @@ def _extending_template(parent: Pack, qid: str, org: str) -> str:
                  f"| {head} |\n|{'---|' * len(fields)}\n"
                  f"{{%- for r in answers.get('{records.id}') or [] %}}\n| {cells} |\n"
                  f"{{%- endfor %}}\n")
+    lang = words["lang"]
     return (
-        f"{{#- Het POP van {org}, naast de documenten van de pack {parent.id}.\n"
-        f"    Context: pack, plan, answers, questions, roles; filters datum en lijst. -#}}\n"
+        f"{{#- {words['template']} -#}}\n"
         f"{{%- macro cel(value) -%}}{{{{ ('—' if value is none or value == '' else value) "
         f"| replace('|', '/') | replace('\\n', ' ') }}}}{{%- endmacro -%}}\n"
-        f"# POP van {{{{ plan.person }}}} ({org})\n\n"
+        f"# {words['title']} {{{{ plan.person }}}} ({words['org']})\n\n"
         f"| | |\n|---|---|\n"
         f"{{%- for rid, role in roles.items() %}}\n"
         f"| **{{{{ role.name }}}}** | {{{{ plan.people.get(rid) or '—' }}}} |\n"
         f"{{%- endfor %}}\n"
-        f"| **Datum van het gesprek** | {{{{ plan.date | datum if plan.date else '—' }}}} |\n"
+        f"| **{words['date']}** | {{{{ plan.date | datum('{lang}') if plan.date else '—' }}}} "
+        f"|\n"
         f"{table}\n"
         f"## {{{{ questions['{qid}'].text }}}}\n\n"
         f"{{{{ answers.get('{qid}') or '—' }}}}\n"
@@ -278,8 +374,8 @@ def example_answers(parent: Pack) -> str | None:
 
 
 def _extended_answers(pack_id: str, parent: Pack, parent_answers: str | None, qid: str,
-                      after: str) -> str:
-    example = "Een interne opleiding die past bij de afgesproken acties."
+                      after: str, words: dict[str, str]) -> str:
+    example = words["example"]
     if parent_answers:
         from ruamel.yaml import YAML
 
@@ -296,12 +392,8 @@ def _extended_answers(pack_id: str, parent: Pack, parent_answers: str | None, qi
             answers.insert(position, qid, example)
             out = io.StringIO()
             yaml.dump(data, out)
-            head = (f"# Voorbeeld voor de pack `{pack_id}`: het voorbeeld van `{parent.id}` met "
-                    f"de eigen vraag `{qid}`.\n")
-            return head + out.getvalue()
-    lines = [f"# Voorbeeld voor de pack `{pack_id}`. Vul de antwoorden in (de pack {parent.id}",
-             "# had geen voorbeeld om van te vertrekken).",
-             f"pack: {pack_id}", "people:"]
+            return words["head"] + out.getvalue()
+    lines = [words["blank"], f"pack: {pack_id}", "people:"]
     lines += [f"  {role}: " for role in parent.roles]
     lines += ["date: 2026-03-02", "answers:"]
     for ref in parent.questions.values():
@@ -312,7 +404,7 @@ def _extended_answers(pack_id: str, parent: Pack, parent_answers: str | None, qi
     return "\n".join(lines) + "\n"
 
 
-EXTENDING_README = """\
+EXTENDING_README = {"nl": """\
 # Pack `{id}` — {org}, op basis van `{parent}`
 
 Een pack voor `pop`, gemaakt met `pop packs new {id} --extends {parent}`. Ze neemt alles over
@@ -340,4 +432,32 @@ pop export ID --template plan      # het document van deze pack
 
 Zie `docs/authoring.md` van pop: het uitgewerkte voorbeeld, `extends` en het advies van
 `pop packs lint`.
-"""
+""", "en": """\
+# Pack `{id}` — {org}, based on `{parent}`
+
+A pack for `pop`, made with `pop packs new {id} --extends {parent} --language en`. It takes
+everything from the pack `{parent}` and changes only what is in `pack.yaml`, by id:
+
+- `settings` — the lists of {org} (e.g. the competences); a list here replaces the one of
+  `{parent}` completely;
+- a question of its own, `{question}`, in the step `{step}`, after the question `{after}`
+  (`after:`);
+- a replaced text: the guidance (`guidance.text`) of the step `{step}`; the tips and pitfalls
+  of `{parent}` stay;
+- one document more, `plan` (`templates/plan.md.j2`); the documents of `{parent}` stay.
+
+`{answers}` is a complete example conversation: the one of `{parent}` with an answer to
+`{question}`.
+
+Check it and try it (from the folder above this pack):
+
+```sh
+pop packs validate {id}            # is the pack valid (with {parent})?
+pop packs lint {id}                # advice on what this pack adds or changes
+pop preview {id} --answers {id}/{answers} --template plan
+pop run --pack {id} --answers {id}/{answers}
+```
+
+See pop's `docs/authoring.md`: the worked example, `extends` and the advice of
+`pop packs lint`.
+"""}

@@ -390,3 +390,34 @@ def test_lint_knows_a_template_that_shows_every_answer(code, generic):
     from engine.lint import _GENERIC
 
     assert bool(_GENERIC.search(code)) is generic
+
+
+@pytest.mark.parametrize(("args", "language", "absent"), [
+    (("--language", "en", "--name", "Growth talk: Acme"), "en",
+     ("Medewerker", "Leidinggevende", "Terugblik", "Datum van het gesprek", "vraag")),
+    (("--language", "nl-NL",), "nl-NL", ("vb. ", "overloopt", "Nakijken", "An Peeters")),
+    (("--extends", "vdab", "--language", "en"), "en",
+     ("Welke opleiding", "Het POP van", "Datum van het gesprek", "Voorbeeld voor")),
+])
+def test_packs_new_writes_the_language_asked_for(tmp_path, args, language, absent):
+    ok("packs", "new", "taal", *args, cwd=tmp_path)
+    folder = tmp_path / "taal"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(folder.rglob("*"))
+                     if p.is_file())
+    for word in absent:
+        assert word not in text, word
+    pack = (folder / "pack.yaml").read_text(encoding="utf-8")
+    assert f"language: {language}" in pack
+    if "--name" in args:
+        assert 'name: "Growth talk: Acme"' in pack
+    ok("packs", "validate", "taal", cwd=tmp_path)
+    assert "no advice" in ok("packs", "lint", "--strict", "taal", cwd=tmp_path).stdout
+    shown = ok("preview", "taal", "--answers", "taal/voorbeeld-antwoorden.yaml",
+               "--template", "plan", cwd=tmp_path)
+    assert ("Date of the conversation" in shown.stdout) is (language == "en")
+
+
+def test_packs_new_refuses_a_language_it_has_no_wording_for(tmp_path):
+    result = run("packs", "new", "taal", "--language", "fr", cwd=tmp_path)
+    assert result.returncode == 2 and "fr" in result.stderr
+    assert not (tmp_path / "taal").exists()

@@ -10,6 +10,8 @@ from engine.i18n import _
 
 from .context import App, echo_json, json_option, pass_app
 
+SCAFFOLD_LANGUAGES = ("nl-BE", "nl-NL", "en")  # engine.scaffold.LANGUAGES, without importing it
+
 
 def register(cli: click.Group) -> None:
     packs = cli.commands["packs"]
@@ -104,15 +106,19 @@ def register(cli: click.Group) -> None:
                   show_default=True, help=_("The folder in which the pack folder ID is made."))
     @click.option("--force", is_flag=True,
                   help=_("Write into an existing folder, replacing its pack files."))
+    @click.option("--language", type=click.Choice(SCAFFOLD_LANGUAGES), default=None,
+                  help=_("The language of the pack's wording: nl-BE (Flemish, the default), "
+                         "nl-NL or en; with --extends, that of the other pack."))
+    @click.option("--name", metavar="TEXT", help=_("The pack's name, as people read it."))
     @extra_packs
     @pass_app
     def new(app: App, pack_id: str, parent: str | None, where: str, force: bool,
-            extra: tuple[str, ...]) -> None:
+            language: str | None, name: str | None, extra: tuple[str, ...]) -> None:
         from engine.scaffold import example_answers, new_pack
 
         base = app.library(extra).load(parent) if parent else None
         answers = example_answers(base) if base else None
-        written = new_pack(pack_id, Path(where), base, answers, force)
+        written = new_pack(pack_id, Path(where), base, answers, force, language, name)
         folder = Path(where) / pack_id
         click.echo(_("Made pack {id} in {folder}:").format(id=pack_id, folder=folder))
         for path in written:

@@ -86,7 +86,8 @@ def _as_list(value: Any) -> list[str]:
 
 # Dutch and English endings a vague word may carry in a sentence (probeer → probeert,
 # probeerde; beter → betere).
-_ENDINGS = ("", "e", "en", "er", "ere", "es", "s", "t", "te", "ten", "de", "den", "d", "n")
+_ENDINGS = ("", "e", "en", "er", "ere", "es", "s", "t", "te", "ten", "de", "den", "d", "n", "ing",
+            "ed")
 _VOWELS = "aeiou"
 
 
