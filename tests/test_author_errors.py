@@ -66,3 +66,35 @@ def test_an_unknown_pack_says_where_packs_come_from(pop):
     assert "unknown pack 'vdb'" in result.stderr
     assert "did you mean 'vdab'?" in result.stderr
     assert "--pack PATH" in result.stderr and "POP_PACKS_PATH" in result.stderr
+
+
+@pytest.mark.parametrize("pack", ["vdab", "vandenberg", "vtoc"])
+def test_the_editor_schema_of_a_pack_accepts_its_file_and_lists_its_ids(pop, pack):
+    import json
+
+    import jsonschema
+    from helpers import ROOT
+
+    from engine.yamlfile import load_file
+
+    result = pop("packs", "schema", pack, "--editor")
+    assert result.exit_code == 0, result.stderr
+    schema = json.loads(result.stdout)
+    data, _positions = load_file(ROOT / "packs" / pack / "pack.yaml")
+    validator = jsonschema.Draft202012Validator(schema)
+    assert list(validator.iter_errors(data)) == []
+    rule = next(r for r in data["rules"] if "check" in r)
+    broken = {**data, "rules": [{**rule, "at": "bestaat_niet"}]}
+    assert not validator.is_valid(broken)
+    condition = {**rule, "check": {"geen_vraag": True}}
+    assert not validator.is_valid({**data, "rules": [condition]})
+    shorthand = schema["$defs"]["condition"]["anyOf"][1]
+    assert set(shorthand["properties"]) == {q for s in (p.get("steps", []) for p in
+                                                        data["phases"].values())
+                                            for step in s for q in
+                                            [x["id"] for x in step.get("questions", [])]}
+
+
+def test_the_editor_schema_needs_a_pack(pop):
+    result = pop("packs", "schema", "--editor")
+    assert result.exit_code == 2 and "pop packs schema ID --editor" in result.stderr

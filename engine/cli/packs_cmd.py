@@ -96,11 +96,22 @@ def register(cli: click.Group) -> None:
             raise SystemExit(2)
 
     @packs.command(help=_("Print a JSON Schema: of packs (for editors), or with a pack id, "
-                          "of that pack's answers file."))
+                          "of that pack's answers file; with --editor, of that pack's own "
+                          "file, its ids listed where ids belong."))
     @click.argument("pack", required=False)
+    @click.option("--editor", is_flag=True,
+                  help=_("The schema of PACK's pack.yaml, for an editor to complete its ids."))
     @extra_packs
     @pass_app
-    def schema(app: App, pack: str | None, extra: tuple[str, ...]) -> None:
+    def schema(app: App, pack: str | None, editor: bool, extra: tuple[str, ...]) -> None:
+        if editor:
+            from engine.editor_schema import editor_schema
+            from engine.errors import UsageError
+
+            if pack is None:
+                raise UsageError(_("--editor needs a pack: pop packs schema ID --editor"))
+            echo_json(editor_schema(app.library(extra).load(pack), app.plugins))
+            return
         if pack is None:
             from engine.resources import schema_path
 
