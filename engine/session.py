@@ -395,6 +395,21 @@ class Session:
         person = (mine or found or [None])[0]
         return PersonRef(person["name"], person["id"]) if person else PersonRef(text)
 
+    def upgrade(self, pack: Pack) -> dict:
+        """Move the plan onto ``pack``, a newer version of its pack (see
+        :mod:`engine.upgrade`); :class:`UsageError` with the reasons when it cannot."""
+        from .upgrade import compare
+
+        with self.writing() as plan:  # judged again on the plan as it stands now
+            found = compare(plan, pack, self.plugins)
+            if found.problems:
+                raise UsageError(_("plan {id} cannot move to {pack} {version}:").format(
+                    id=plan.id, pack=pack.id, version=pack.version)
+                    + "".join(f"\n  - {p}" for p in found.problems))
+            if found.needed:
+                self._record(self.store.record_upgrade(plan, pack, self.actor))
+        return found.as_dict()
+
     def checkin(self, entries: list[dict], answers: dict[str, Any] | None = None,
                 date: str | None = None) -> dict:
         """Record a check-in on the actions (see :func:`engine.followup.prepare_checkin`).

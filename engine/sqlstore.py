@@ -374,6 +374,19 @@ class SQLStore(Store):
         plan.cursor = None
         return event
 
+    def record_upgrade(self, plan: Plan, pack: Pack, actor: str) -> dict:
+        old = plan.pack
+        with self.transaction():
+            self.db.execute("INSERT INTO snapshots VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
+                            (pack.digest, pack.id, pack.version, _dump(pack.snapshot())))
+            self.db.execute("UPDATE plans SET pack_version=?, digest=? WHERE id=?",
+                            (pack.version, pack.digest, plan.id))
+            plan.pack = pack
+            event = self._event(plan, actor, "upgraded", {
+                "from": old.version, "to": pack.version, "digest": pack.digest})
+        agreement.refresh(plan)
+        return event
+
     def set_cursor(self, plan: Plan, question: str | None) -> None:
         if plan.cursor != question:
             self.db.execute("UPDATE plans SET cursor=? WHERE id=?", (question, plan.id))

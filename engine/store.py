@@ -18,12 +18,15 @@ from __future__ import annotations
 import os
 from abc import ABC, abstractmethod
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .errors import PopError, UsageError
 from .files import private_dir
 from .i18n import _
 from .plan import Plan
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pack import Pack
 
 DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
@@ -87,6 +90,10 @@ class Store(ABC):
 
     @abstractmethod
     def record_state(self, plan: Plan, source: str, dest: str, actor: str) -> dict: ...
+
+    @abstractmethod
+    def record_upgrade(self, plan: Plan, pack: Pack, actor: str) -> dict:
+        """The plan on ``pack`` (a newer snapshot of its pack) from now on."""
 
     @abstractmethod
     def set_cursor(self, plan: Plan, question: str | None) -> None:

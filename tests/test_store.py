@@ -86,6 +86,24 @@ def test_a_write_from_a_stale_copy_of_the_plan_is_refused(store_url):
         store.close()
 
 
+def test_an_upgrade_is_kept_and_logged(store_url, tmp_path):
+    import shutil
+
+    from helpers import ROOT
+
+    ok("store", "init")
+    plan_id = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    folder = tmp_path / "vdab"
+    shutil.copytree(ROOT / "packs" / "vdab", folder)
+    pack = folder / "pack.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("version: 1.1.0",
+                                                             "version: 1.1.1"), encoding="utf-8")
+    moved = ok_json("upgrade", plan_id, "--pack", str(folder), "--yes", "--json")
+    assert moved["upgraded"] is True and moved["to"] == "1.1.1"
+    assert ok_json("show", plan_id, "--json")["pack_version"] == "1.1.1"
+    assert any(e["kind"] == "upgraded" for e in ok_json("log", plan_id, "--json"))
+
+
 def test_forget_leaves_no_row_of_the_person(store_url):
     ok("store", "init")
     first = a_signed_plan_with_checkins()

@@ -146,3 +146,67 @@ def test_preview_watch_renders_again_when_a_template_changes(acme, tmp_path):
         _out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
     assert "unknown name 'medewerker'" in err and "Traceback" not in err
+
+
+# --- pop upgrade ------------------------------------------------------------------------------
+
+
+def plan_of(pop, tmp_path) -> str:
+    result = pop("run", "--pack", str(tmp_path / "acme"), "--answers",
+                 "acme/voorbeeld-antwoorden.yaml", "--json")
+    assert result.exit_code == 0, result.stderr
+    return json.loads(result.stdout)["plan"]["id"]
+
+
+def test_upgrade_moves_an_unsigned_plan_onto_the_fixed_pack(pop, acme, tmp_path):
+    plan_id = plan_of(pop, tmp_path)
+    pack = tmp_path / "acme" / "pack.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.2.0")
+                    .replace("text: Wat liep minder goed?", "text: Wat liep er minder goed?"),
+                    encoding="utf-8")
+    template = tmp_path / "acme" / "templates" / "plan.md.j2"
+    template.write_text("Nieuw: {{ plan.person }}\n", encoding="utf-8")
+
+    dry = pop("upgrade", plan_id, "--pack", "acme", "--json")
+    assert dry.exit_code == 0, dry.stderr
+    report = json.loads(dry.stdout)
+    assert report["upgraded"] is False and report["problems"] == []
+    assert "question 'minder_goed' changed" in report["changes"]
+    assert "template plan.md.j2 changed" in report["changes"]
+    assert pop("export", plan_id).stdout != "Nieuw: An Peeters\n"  # nothing moved yet
+
+    refused = pop("upgrade", plan_id, "--pack", "acme", input="n\n")
+    assert refused.exit_code == 1
+    moved = pop("upgrade", plan_id, "--pack", "acme", input="y\n")
+    assert moved.exit_code == 0, moved.stderr
+    assert "now uses pack acme 0.2.0" in moved.stdout
+    assert pop("export", plan_id).stdout == "Nieuw: An Peeters\n"
+    assert json.loads(pop("show", plan_id, "--json").stdout)["pack_version"] == "0.2.0"
+    again = pop("upgrade", plan_id, "--pack", "acme")
+    assert again.exit_code == 0 and "already uses" in again.stdout
+
+
+def test_upgrade_refuses_what_would_not_fit(pop, acme, tmp_path):
+    plan_id = plan_of(pop, tmp_path)
+    pack = tmp_path / "acme" / "pack.yaml"
+    text = pack.read_text(encoding="utf-8")
+    pack.write_text(text.replace("version: 0.1.0", "version: 0.2.0").replace(
+        "          - id: minder_goed\n            text: Wat liep minder goed?\n"
+        "            type: longtext\n", ""), encoding="utf-8")
+    (tmp_path / "acme" / "templates" / "plan.md.j2").write_text("{{ plan.person }}\n",
+                                                              encoding="utf-8")
+    result = pop("upgrade", plan_id, "--pack", "acme", "--yes")
+    assert result.exit_code == 2
+    assert "the answer to 'minder_goed' has no question in the new version" in result.stderr
+    assert json.loads(pop("show", plan_id, "--json").stdout)["pack_version"] == "0.1.0"
+
+
+def test_an_agreed_plan_keeps_its_pack(pop, acme, tmp_path):
+    plan_id = plan_of(pop, tmp_path)
+    for role in ("employee", "manager"):
+        assert pop("sign", plan_id, "--role", role).exit_code == 0
+    pack = tmp_path / "acme" / "pack.yaml"
+    pack.write_text(pack.read_text(encoding="utf-8").replace("version: 0.1.0", "version: 0.2.0"),
+                    encoding="utf-8")
+    result = pop("upgrade", plan_id, "--pack", "acme", "--yes")
+    assert result.exit_code == 2 and "the plan is agreed" in result.stderr

@@ -82,6 +82,52 @@ def register(cli: click.Group) -> None:
             role=session.pack.role_name(signature["role"]), digest=state["digest"][:16]))
         click.echo(_agreement_line(session.plan, state))
 
+    @cli.command(help=_("Move a plan that is not yet agreed onto its pack's current "
+                        "version, when its answers still fit: lists what changes and asks. "
+                        "Agreed and closed plans keep the pack they were made with."))
+    @click.argument("plan_id", metavar="ID")
+    @click.option("--pack", "pack_path", metavar="PATH",
+                  help=_("The pack folder to move to (default: the pack pop finds by id)."))
+    @click.option("-y", "--yes", is_flag=True, help=_("Do not ask; move when it can."))
+    @actor_option
+    @json_option
+    @pass_app
+    def upgrade(app: App, plan_id: str, pack_path: str | None, yes: bool, actor: str,
+                as_json: bool) -> None:
+        from engine.errors import UsageError
+        from engine.upgrade import compare
+
+        session = _session(app, plan_id, actor)
+        plan = session.plan
+        pack = app.library().load(pack_path or plan.pack_id)
+        found = compare(plan, pack, app.plugins)
+        if as_json and not (yes and found.needed and not found.problems):
+            echo_json({**found.as_dict(), "upgraded": False})
+            if found.problems:
+                raise SystemExit(2)
+            return
+        if not found.needed:
+            click.echo(_("Plan {id} already uses pack {pack} {version}.").format(
+                id=plan.id, pack=pack.id, version=pack.version))
+            return
+        if found.problems:
+            raise UsageError(_("plan {id} cannot move to {pack} {version}:").format(
+                id=plan.id, pack=pack.id, version=pack.version)
+                + "".join(f"\n  - {p}" for p in found.problems))
+        if not as_json:
+            click.echo(_("Plan {id} ({person}) to pack {pack} {version}:").format(
+                id=plan.id, person=plan.person, pack=pack.id, version=pack.version))
+            for change in found.changes:
+                click.echo(f"  - {change}")
+        if not yes:
+            click.confirm(_("Move the plan onto this version?"), abort=True)
+        done = session.upgrade(pack)
+        if as_json:
+            echo_json({**done, "upgraded": True})
+            return
+        click.echo(_("Plan {id} now uses pack {pack} {version}.").format(
+            id=plan.id, pack=pack.id, version=pack.version))
+
     @cli.command(help=_("Re-compute a plan's content digest and check its signatures. "
                         "Exit 0 when the plan is agreed, 1 when it is not."))
     @click.argument("plan_id", metavar="ID")
