@@ -13,6 +13,7 @@ from .dates import parse_date
 from .errors import Problem, ProblemsError
 from .i18n import _, ngettext
 from .pack import Pack
+from .text import did_you_mean
 
 TRUE_WORDS = {"ja", "j", "yes", "y", "true", "waar", "1", "akkoord", "ok"}
 FALSE_WORDS = {"nee", "n", "no", "false", "onwaar", "0", "neen"}
@@ -237,15 +238,17 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
     name = str(path)
     problems: list[Problem] = []
 
-    def report(where: tuple, message: str) -> None:
-        from .yamlfile import format_path
+    def report(where: tuple, message: str, at_key: bool = False) -> None:
+        from .yamlfile import format_path, key_position
 
-        problems.append(Problem(name, message, *position(positions, where), format_path(where)))
+        place = key_position(positions, where) if at_key else position(positions, where)
+        problems.append(Problem(name, message, *place, format_path(where)))
 
     for key in data:
         if key not in ANSWERS_FILE_KEYS:
+            close = did_you_mean(key, ANSWERS_FILE_KEYS)
             report((key,), _("unknown key {key!r} (expected: {keys})").format(
-                key=key, keys=", ".join(ANSWERS_FILE_KEYS)))
+                key=key, keys=", ".join(ANSWERS_FILE_KEYS)) + close, at_key=True)
     if data.get("pack") not in (None, pack.id):
         report(("pack",), _("this file is for pack {other!r}, not {id!r}").format(
             other=data.get("pack"), id=pack.id))
@@ -281,8 +284,9 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
     if unknown:  # once: a file of thousands of stray keys is one mistake, not thousands
         more = len(unknown) - 1
         report(("answers", unknown[0]), _("unknown question {id!r}").format(id=unknown[0])
+               + did_you_mean(unknown[0], pack.questions)
                + (ngettext(" (and {n} more unknown question)", " (and {n} more unknown "
-                           "questions)", more).format(n=more) if more else ""))
+                           "questions)", more).format(n=more) if more else ""), at_key=True)
     for qid, raw in raw_answers.items():
         ref = pack.questions.get(qid)
         if ref is None:

@@ -214,7 +214,19 @@ class _Linter:
 
     # --- questions and rules ---------------------------------------------------------------------
     def _questions(self) -> None:
+        never: set[str] = set()
+        for phase in self.pack.phases:
+            for step in self.pack.steps(phase):
+                ok, why = self.possible(step.get("when"))
+                if not ok:
+                    never.add(step["id"])
+                    self.add(UNREACHABLE, "step", step["id"], ("when",),
+                             _("this step is never taken: its condition can never hold "
+                               "({why})").format(why=why))
         for qid, ref in self.pack.questions.items():
+            if ref.step["id"] in never:
+                self.reachable[qid] = False
+                continue
             ok, why = self.possible(ref.question.get("when"))
             self.reachable[qid] = ok
             if not ok:

@@ -32,7 +32,7 @@ from .dates import format_date
 from .errors import Problem, ProblemsError, UsageError
 from .i18n import N_, _
 from .pack import TOGETHER, Pack
-from .rules import step_applies
+from .rules import applies, step_applies
 from .schedule import schedule_of
 from .timelimit import TooSlow, seconds_from_env
 from .timelimit import deadline as time_limit
@@ -206,10 +206,13 @@ class RenderContext:
         from .followup import actions as followup_actions
 
         pack, plan, lang = self.pack, self.plan, self.lang
-        # private answers stay in the plan, never in a document printed from it
-        answers = {qid: copy.deepcopy(value) for qid, value in (plan.answers if plan else {})
-                   .items() if not (qid in pack.questions and
-                                    pack.questions[qid].question.get("private"))}
+        given = plan.answers if plan else {}
+        # private answers stay in the plan, and so do answers to questions (or steps) whose
+        # condition no longer holds: a document shows what was asked
+        answers = {qid: copy.deepcopy(value) for qid, value in given.items()
+                   if qid not in pack.questions or (
+                       not pack.questions[qid].question.get("private")
+                       and applies(pack.questions[qid].question, given, pack))}
         if markdown:
             answers = _markdown_answers(pack, answers)
         ctx: dict[str, Any] = {

@@ -72,6 +72,21 @@ def watch(files: Callable[[], list[Path]], render: Callable[[], None],
             render()
 
 
+def rule_problems(plan: Plan, plugins: Plugins) -> list[str]:
+    """What would stop ``pop run --answers`` with the plan's answers, one line each."""
+    from .session import dry_run
+
+    overrides = {rule: item["reason"] for rule, item in plan.overrides.items()}
+    lines = []
+    for blocked in dry_run(plan.pack, plugins, plan.answers, overrides, AGENDA_PHASES,
+                           date=plan.date):
+        lines += [_("required question not answered: {text}").format(
+            text=plan.pack.text(plan.pack.questions[qid].question.get("text")))
+            for qid in blocked.missing]
+        lines += [f"[{f.rule}] {f.message}" for f in [*blocked.errors, *blocked.needs_override]]
+    return list(dict.fromkeys(lines))
+
+
 def preview_note(plan: Plan) -> str:
     return _("Preview of a plan for {person} ({pack} {version}); nothing was stored.").format(
         person=plan.person or "-", pack=plan.pack.id, version=plan.pack.version)

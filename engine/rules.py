@@ -166,11 +166,13 @@ def _finding(rule: dict, item: Any, message: str) -> Finding:
     if isinstance(item, Finding):
         return item
     row, label = (item[2], item[3]) if isinstance(item, tuple) and len(item) == 4 else (None, "")
-    message = with_row(message, row, label)
     if isinstance(item, tuple):
         text, severity = item[0], item[1] or rule["severity"]
     else:
         text, severity = item, rule["severity"]
+    if row and "{row" in message and ": " in text:
+        text = text.split(": ", 1)[1]  # the message names the row: the check need not again
+    message = with_row(message, row, label)
     if severity == "error" and rule["severity"] != "error":
         severity = rule["severity"]  # a check never makes a rule stricter than the pack says
     text = text[:1].upper() + text[1:]  # a sentence of its own after the rule's message

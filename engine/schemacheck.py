@@ -12,7 +12,7 @@ from typing import Any
 from .errors import Problem
 from .i18n import _
 from .resources import schema_path
-from .yamlfile import KEY, Positions, format_path, position
+from .yamlfile import Positions, format_path, key_position, position
 
 
 @cache
@@ -77,12 +77,12 @@ def problems(schema: dict | bool, data: Any, file: str, positions: Positions | N
         if error.validator in ("anyOf", "oneOf") and error.context:
             error = best_match(error.context)
         path = (*prefix, *error.absolute_path)
-        at = path
         if error.validator == "additionalProperties" and isinstance(error.instance, dict):
             extra = sorted(k for k in error.instance if k not in error.schema.get("properties", {}))
             path = (*path, extra[0]) if extra else path
-            at = (*path, KEY) if extra and (*path, KEY) in (positions or {}) else path
-        line, col = position(positions or {}, at)
+            line, col = key_position(positions or {}, path)
+        else:
+            line, col = position(positions or {}, path)
         found.append(Problem(file, message(error), line, col, format_path(path)))
     found.sort(key=lambda p: (p.line or 0, p.col or 0, p.path))
     return list(dict.fromkeys(found))

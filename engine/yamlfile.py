@@ -234,6 +234,11 @@ def position(positions: Positions, path: tuple) -> tuple[int | None, int | None]
     return positions.get((), (None, None))
 
 
+def key_position(positions: Positions, path: tuple) -> tuple[int | None, int | None]:
+    """Where the key of ``path`` stands (its value's place when the key's is not known)."""
+    return positions.get((*path, KEY)) or position(positions, path)
+
+
 def format_path(path: tuple) -> str:
     """``('phases', 'conversation', 'steps', 2)`` → ``phases.conversation.steps[2]``."""
     out = ""

@@ -123,11 +123,13 @@ def test_a_skipped_step_is_left_out_of_the_plans_documents(vorm, pop, tmp_path):
     answers = tmp_path / "a.yaml"
     answers.write_text("people: {employee: An}\ndate: 2026-03-31\nanswers:\n"
                        "  vertrouwenspersoon: false\n  eerste: a\n  tweede: b\n"
+                       "  inbreng: Niet gevraagd\n"
                        "  doelen: [{doel: Attest, soort: opleiding, meetbaar: attest, "
                        "tegen: 2026-06-30}]\n", encoding="utf-8")
     shown = pop("preview", str(vorm), "--answers", str(answers), "--template", "pop/plan")
     assert shown.exit_code == 0, shown.stderr
     assert "Attest" in shown.stdout and "Met de vertrouwenspersoon" not in shown.stdout
+    assert "Niet gevraagd" not in shown.stdout  # an answer to a step not taken stays out
     ran = pop("run", "--pack", str(vorm), "--answers", str(answers))
     assert ran.exit_code == 0, ran.stderr  # its required question was not asked
 
@@ -143,10 +145,10 @@ def test_the_named_checks_name_the_failing_row(vorm, pop, tmp_path):
     result = pop("run", "--pack", str(vorm), "--answers", str(answers))
     assert result.exit_code == 2
     err = result.stderr
-    assert "Doel 2 (Plannen) is niet volledig. Doel 2 (Plannen): fill in meetbaar." in err
+    assert "Doel 2 (Plannen) is niet volledig. Fill in meetbaar." in err  # the row named once
     assert "Spreek minstens één opleidingsdoel af. 0 of at least 1." in err
-    assert "Een doel ligt na het gesprek. Doel 2 (Plannen): 2026-01-15 is not after " \
-           "2026-03-31." in err
+    assert "Een doel ligt na het gesprek. Doel 2 (Plannen): 15 January 2026 is not after " \
+           "31 March 2026." in err
     assert "Attest halen" not in err
 
 
@@ -251,3 +253,11 @@ def test_extends_reports_what_it_cannot_remove_or_complete(vorm, make_pack, pop)
                "pack it extends" in m for m in messages), messages
     assert "missing required key 'at'" in messages
     assert all(p["file"].endswith("kind/pack.yaml") and p["line"] for p in problems)
+
+
+def test_lint_finds_a_step_that_is_never_taken(vorm, pop):
+    text = PACK.replace("when: {vertrouwenspersoon: true}", "when: {vertrouwenspersoon: ja}")
+    (vorm / "pack.yaml").write_text(text, encoding="utf-8")
+    result = pop("packs", "lint", str(vorm))
+    assert "steps[1].when: this step is never taken" in result.stdout, result.stdout
+    assert "[unreachable-question]" in result.stdout

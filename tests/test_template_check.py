@@ -102,12 +102,31 @@ def test_preview_renders_the_answers_and_stores_nothing(pop, acme, tmp_path, pop
     assert (tmp_path / "plan.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
+def test_preview_keeps_an_existing_file_and_says_what_the_rules_would_stop(pop, acme,
+                                                                           tmp_path):
+    (tmp_path / "plan.md").write_text("mine\n", encoding="utf-8")
+    kept = pop("preview", "acme", "--answers", "acme/voorbeeld-antwoorden.yaml", "-o",
+               "plan.md")
+    assert kept.exit_code == 2 and (tmp_path / "plan.md").read_text() == "mine\n"
+    assert pop("preview", "acme", "--answers", "acme/voorbeeld-antwoorden.yaml", "-o",
+               "plan.md", "--force").exit_code == 0
+    partial = tmp_path / "partial.yaml"
+    partial.write_text("people: {employee: An}\nanswers:\n  trots_op: De planning.\n",
+                       encoding="utf-8")
+    result = pop("preview", "acme", "--answers", str(partial))
+    assert result.exit_code == 0, result.stderr
+    assert "pop run would not accept these answers yet:" in result.stderr
+    assert "required question not answered: Wat wil je het komende jaar bereiken" in \
+        result.stderr
+
+
 def test_preview_reports_the_answers_files_problems(pop, acme, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("answers:\n  doell: x\n", encoding="utf-8")
     result = pop("preview", "acme", "--answers", str(bad))
     assert result.exit_code == 2
-    assert "bad.yaml:2:10: answers.doell: unknown question 'doell'" in result.stderr
+    assert "bad.yaml:2:3: answers.doell: unknown question 'doell' (did you mean 'doel'?)" \
+        in result.stderr
 
 
 def test_preview_watch_renders_again_when_a_template_changes(acme, tmp_path):

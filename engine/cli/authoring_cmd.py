@@ -34,22 +34,24 @@ def register(cli: click.Group) -> None:
                   help=_("Which of the pack's documents; default: the pack's plan document."))
     @click.option("-o", "--output", "output_file", metavar="FILE",
                   type=click.Path(dir_okay=False),
-                  help=_("Write to FILE (replacing it) instead of the terminal."))
+                  help=_("Write to FILE (readable by you only) instead of the terminal."))
+    @click.option("--force", is_flag=True, help=_("Overwrite FILE if it exists."))
     @click.option("--watch", is_flag=True,
                   help=_("Render again whenever the pack or the answers change."))
     @extra_packs
     @pass_app
     def preview(app: App, pack_ref: str, answers_file: str, fmt: str | None,
-                template: str | None, output_file: str | None, watch: bool,
+                template: str | None, output_file: str | None, force: bool, watch: bool,
                 extra: tuple[str, ...]) -> None:
         from engine.errors import PopError, ProblemsError
-        from engine.preview import pack_files, plan_from_answers, preview_note
+        from engine.preview import pack_files, plan_from_answers, preview_note, rule_problems
         from engine.preview import watch as watch_files
 
         from .export_cmd import SUFFIX_FORMATS, format_of
 
         answers = Path(answers_file)
         fmt = fmt or format_of(output_file, tuple(SUFFIX_FORMATS.values()))
+        written = {"once": force}  # after the first write, --watch replaces its own file
 
         def render_once() -> None:
             from engine.files import write_private
@@ -64,9 +66,15 @@ def register(cli: click.Group) -> None:
             if output_file is None:
                 click.echo(document, nl=False)
             else:
-                write_private(Path(output_file), document, force=True)
+                write_private(Path(output_file), document, force=written["once"])
+                written["once"] = True
             click.echo(preview_note(plan) + (" " + _("Written to {file}.").format(
                 file=output_file) if output_file else ""), err=True)
+            stops = rule_problems(plan, app.plugins)
+            if stops:
+                click.echo(_("pop run would not accept these answers yet:"), err=True)
+                for line in stops:
+                    click.echo(f"  - {line}", err=True)
 
         if not watch:
             render_once()

@@ -171,7 +171,7 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
     from engine.lifecycle import Blocked
     from engine.rules import condition_refs
     from engine.session import Session, dry_run
-    from engine.yamlfile import position
+    from engine.yamlfile import key_position, position
 
     data, positions = read_answers_file(path)
     pack_ref = pack_ref or data.get("pack")
@@ -192,7 +192,7 @@ def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, 
         for qid in blocked.missing:
             problems.append(Problem(str(path), _("required question not answered: {text}")
                                     .format(text=pack.text(pack.questions[qid].question["text"])),
-                                    *position(positions, ("answers",)), f"answers.{qid}"))
+                                    *key_position(positions, ("answers",)), f"answers.{qid}"))
         for finding in [*blocked.errors, *blocked.needs_override]:
             kind = _("warning (override it under 'overrides' with a reason)") \
                 if finding.severity == "warning" else _("error")

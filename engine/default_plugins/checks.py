@@ -216,11 +216,15 @@ def date_after(answers: dict, args: dict, pack: Any) -> list[tuple]:
     """A date answer (or the date ``field`` of each row) after another date: the answer
     ``after`` names, the row's ``after_field``, or (``after: conversation``) the
     conversation's date. A date not yet given is not judged."""
-    from engine.dates import parse_date
+    from engine.dates import format_date, parse_date
+    from engine.i18n import current_language
     from engine.rules import CONVERSATION_DATE
 
     def day(value: Any) -> Any:
         return parse_date(str(value)) if value not in (None, "") else None
+
+    def shown(value: Any) -> str:
+        return format_date(str(value), current_language()) or str(value)
 
     after = args["after"]
     other = answers.get(CONVERSATION_DATE) if after == CONVERSATION else answers.get(after)
@@ -234,16 +238,17 @@ def date_after(answers: dict, args: dict, pack: Any) -> list[tuple]:
         value = answers.get(args["question"])
         if late_enough(value, shared):
             return []
-        return [(_("{date} is not after {other}.").format(date=value, other=other), None)]
+        return [(_("{date} is not after {other}.").format(date=shown(value), other=shown(other)),
+                 None)]
     found: list[tuple] = []
     for n, row in _rows(answers, args):
         limit = day(row.get(args["after_field"])) if args.get("after_field") else shared
         if not late_enough(row.get(args["field"]), limit):
             label = _row_label(row, args.get("label_field"))
-            shown = row.get(args["after_field"]) if args.get("after_field") else other
+            before = row.get(args["after_field"]) if args.get("after_field") else other
             found.append((_("{row}: {date} is not after {other}.").format(
-                row=_row_name(args, n, label), date=row.get(args["field"]), other=shown),
-                None, n, label))
+                row=_row_name(args, n, label), date=shown(row.get(args["field"])),
+                other=shown(before)), None, n, label))
     return found
 
 
