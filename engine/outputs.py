@@ -636,6 +636,9 @@ def missing_message(exc: Any, data: dict, env: Any) -> tuple[str, str]:
     if name is None:
         return str(hint or exc), ""
     if owner is None:
+        if name in data:  # known to the document, not to a template imported without it
+            return _("{name!r} is not known in an imported template: import it with context "
+                     "(import \"…\" as x with context)").format(name=name), str(name)
         return (_("unknown name {name!r}").format(name=name)
                 + did_you_mean(name, [*data, *env.globals])), str(name)
     answers = data.get("answers")

@@ -229,3 +229,28 @@ def test_an_agreed_plan_keeps_its_pack(pop, acme, tmp_path):
                     encoding="utf-8")
     result = pop("upgrade", plan_id, "--pack", "acme", "--yes")
     assert result.exit_code == 2 and "the plan is agreed" in result.stderr
+
+
+def test_the_base_layout_example_of_the_docs_renders(pop, acme, tmp_path):
+    import re
+
+    from helpers import ROOT
+
+    text = (ROOT / "docs" / "authoring.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- edit: base-layout -->\s*```jinja\n(.*?)```", text, re.S).group(1)
+    (tmp_path / "acme" / "templates" / "plan.html.j2").write_text(block, encoding="utf-8")
+    assert acme("") == (0, [])  # validate renders it against every sample plan
+    result = pop("preview", "acme", "--answers", "acme/voorbeeld-antwoorden.yaml",
+                 "--format", "html")
+    assert result.exit_code == 0, result.stderr
+    page = result.stdout
+    assert "<h1>POP van An Peeters</h1>" in page and 'class="signatures"' in page
+    assert "Ik wil zelfstandig de weekplanning" in page and ".kader" in page
+
+
+def test_an_import_without_context_says_so(acme):
+    code, problems = acme('{% import "pop/_macros.html.j2" as pop %}'
+                          "{{ pop.signatures(plan.people, plan.signatures) }}")
+    assert code == 2
+    assert "'signers' is not known in an imported template: import it with context" in \
+        problems[0]["message"]
