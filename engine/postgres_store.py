@@ -119,6 +119,7 @@ class PostgresStore(SQLStore):
         self.url = url
         self._depth = 0
         self._packs: dict[str, Pack] = {}
+        self._cursors: dict[str, str | None] = {}  # set_cursor(now=False), not yet written
         self.migrated: list[int] = []
         self.db = _Connection(url)
         try:

@@ -11,6 +11,7 @@ at twice the limit, once).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import re
 from collections.abc import Callable
@@ -184,6 +185,55 @@ def _undefined_class() -> type:
     return Missing
 
 
+def bytecode_cache() -> Any:
+    """Compiled templates kept between runs, in an owner-only folder of the cache named after
+    pop's version and this module's code (the code generator bounds ``~``: bytecode made by
+    another one is never loaded). None when there is no such folder to be had."""
+    from .packcache import cache_dir
+
+    return _bytecode_cache(str(cache_dir()))
+
+
+@functools.cache
+def _bytecode_cache(cache: str) -> Any:
+    import hashlib
+    import os
+    import stat
+    from pathlib import Path
+
+    from jinja2 import FileSystemBytecodeCache
+
+    from . import __version__
+    from .files import private_dir
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    folder = Path(cache) / f"templates-{__version__}-{code}"
+    try:
+        private_dir(folder)
+        info = folder.stat()
+    except OSError:
+        return None
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH) or (
+            hasattr(os, "getuid") and info.st_uid != os.getuid()):
+        return None  # someone else could put code there
+
+    class QuietCache(FileSystemBytecodeCache):
+        """A cache that cannot be read or written is simply not used (read-only media, a
+        full disk)."""
+
+        def load_bytecode(self, bucket: Any) -> None:
+            try:
+                super().load_bytecode(bucket)
+            except (OSError, EOFError, ValueError):
+                bucket.reset()
+
+        def dump_bytecode(self, bucket: Any) -> None:
+            with contextlib.suppress(OSError):
+                super().dump_bytecode(bucket)
+
+    return QuietCache(str(folder))
+
+
 def environment(loader: Any, html: bool, filters: dict[str, Callable[..., Any]]) -> Any:
     """A Jinja environment for a pack's templates, with ``filters`` added and every filter
     bounded."""
@@ -246,7 +296,8 @@ def environment(loader: Any, html: bool, filters: dict[str, Callable[..., Any]])
                     raise _security(_("the result of * is too long"))
             return left * right
 
-    env = Sandbox(loader=loader, undefined=_undefined_class(), autoescape=html, auto_reload=False)
+    env = Sandbox(loader=loader, undefined=_undefined_class(), autoescape=html, auto_reload=False,
+                  bytecode_cache=bytecode_cache())
     env.globals["range"] = bounded_range
     env.globals.pop("lipsum", None)
     env.filters.update(filters)

@@ -297,8 +297,11 @@ class Session:
         with self.writing() as plan:
             self._record(self.store.record_override(plan, rule_id, reason.strip(), self.actor))
 
-    def set_cursor(self, question_id: str | None) -> None:
-        self.store.set_cursor(self.plan, question_id)
+    def set_cursor(self, question_id: str | None, now: bool = True) -> None:
+        """Where the interview stands. ``now=False`` for a question not asked before: it is
+        kept with its answer, one commit for both (a resume starts at the first question
+        not yet asked anyway)."""
+        self.store.set_cursor(self.plan, question_id, now)
 
     def _move(self, trigger: str) -> str:
         with self.writing() as plan:

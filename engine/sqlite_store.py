@@ -70,6 +70,7 @@ class SQLiteStore(SQLStore):
         self.path = path
         self._depth = 0
         self._packs: dict[str, Pack] = {}
+        self._cursors: dict[str, str | None] = {}  # set_cursor(now=False), not yet written
         self.migrated: list[int] = []
         try:
             if not path.exists():

@@ -323,6 +323,7 @@ class SQLStore(Store):
     def record_answer(self, plan: Plan, question: str, value: Any, actor: str) -> dict:
         previous = plan.answers.get(question)
         with self.transaction():
+            self._keep_cursor(plan, question)
             self.db.execute("INSERT INTO answers VALUES (?,?,?) ON CONFLICT(plan_id, question) "
                             "DO UPDATE SET value=excluded.value", (plan.id, question, _dump(value)))
             event = self._event(plan, actor, "answer",
@@ -335,6 +336,7 @@ class SQLStore(Store):
     def remove_answer(self, plan: Plan, question: str, actor: str) -> dict:
         previous = plan.answers.get(question)
         with self.transaction():
+            self._keep_cursor(plan, question)
             self.db.execute("DELETE FROM answers WHERE plan_id=? AND question=?",
                             (plan.id, question))
             event = self._event(plan, actor, "answer_removed",
@@ -346,6 +348,7 @@ class SQLStore(Store):
 
     def record_skip(self, plan: Plan, question: str, actor: str) -> dict:
         with self.transaction():
+            self._keep_cursor(plan, question)
             return self._event(plan, actor, "skipped", {"question": question})
 
     def asked(self, plan_id: str) -> set[str]:
@@ -387,10 +390,22 @@ class SQLStore(Store):
         agreement.refresh(plan)
         return event
 
-    def set_cursor(self, plan: Plan, question: str | None) -> None:
-        if plan.cursor != question:
+    def set_cursor(self, plan: Plan, question: str | None, now: bool = True) -> None:
+        if not now:
+            self._cursors[plan.id] = question
+        elif plan.cursor != question or plan.id in self._cursors:
+            self._cursors.pop(plan.id, None)
             self.db.execute("UPDATE plans SET cursor=? WHERE id=?", (question, plan.id))
         plan.cursor = question
+
+    def _keep_cursor(self, plan: Plan, question: str) -> None:
+        """Inside the transaction of an answer to ``question``: the cursor set meanwhile goes
+        with it; at the question now answered, none is needed (a resume starts at the first
+        question not yet asked)."""
+        if plan.id in self._cursors:
+            cursor = self._cursors.pop(plan.id)
+            self.db.execute("UPDATE plans SET cursor=? WHERE id=?",
+                            (None if cursor == question else cursor, plan.id))
 
     # --- after the conversation ---------------------------------------------------------------
     def record_signature(self, plan: Plan, role: str, name: str, person_id: str | None,
@@ -641,6 +656,10 @@ class SQLStore(Store):
 
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
                    person: str | None = None, limit: int | None = None) -> list[dict]:
+        return list(self.iter_plans(state=state, pack=pack, person=person, limit=limit))
+
+    def iter_plans(self, *, state: str | None = None, pack: str | None = None,
+                   person: str | None = None, limit: int | None = None) -> Iterator[dict]:
         where, args = self._where(state, pack, person)
         sql = ("SELECT p.id, p.pack_id, p.pack_version, coalesce(h.name, ''), p.person_id, "
                "p.state, p.date, p.updated, p.previous_id, p.version FROM plans p "
@@ -650,7 +669,8 @@ class SQLStore(Store):
             args.append(limit)
         keys = ("id", "pack", "pack_version", "person", "person_id", "state", "date", "updated",
                 "previous", "version")
-        return [dict(zip(keys, row, strict=True)) for row in self.db.execute(sql, args)]
+        for row in self.db.execute(sql, args):
+            yield dict(zip(keys, row, strict=True))
 
     def count_plans(self, *, state: str | None = None, pack: str | None = None,
                     person: str | None = None) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,8 +97,10 @@ class Store(ABC):
         """The plan on ``pack`` (a newer snapshot of its pack) from now on."""
 
     @abstractmethod
-    def set_cursor(self, plan: Plan, question: str | None) -> None:
-        """Where an interview stopped; not a change of the plan (no version, no event)."""
+    def set_cursor(self, plan: Plan, question: str | None, now: bool = True) -> None:
+        """Where an interview stopped; not a change of the plan (no version, no event).
+        ``now=False``: kept with the plan's next answer, in its transaction (one commit, one
+        fsync, per answer)."""
 
     @abstractmethod
     def record_signature(self, plan: Plan, role: str, name: str, person_id: str | None,
@@ -183,6 +186,12 @@ class Store(ABC):
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
                    person: str | None = None, limit: int | None = None) -> list[dict]:
         """``person``: a person's id."""
+
+    def iter_plans(self, *, state: str | None = None, pack: str | None = None,
+                   person: str | None = None, limit: int | None = None) -> Iterator[dict]:
+        """Like :meth:`list_plans`, row by row as the store reads them (a million plans need
+        not be in memory at once)."""
+        yield from self.list_plans(state=state, pack=pack, person=person, limit=limit)
 
     @abstractmethod
     def count_plans(self, *, state: str | None = None, pack: str | None = None,

@@ -430,3 +430,24 @@ def test_the_vdab_sjabloon_shows_the_registers_persoonsgegevens(pop_env):
                  "| **In dienst sinds** | ",
                  "| **Toekomstig** | stiptheid | stapelen; orderpicken |"):
         assert line in sjabloon, line            # VDAB's minimum: current and future competences
+
+
+def test_compiled_templates_are_kept_owner_only_and_never_taken_from_a_shared_folder(tmp_path):
+    from helpers import pop_process
+
+    cache = tmp_path / "cache"
+    env = {"POP_HOME": str(tmp_path / "home"), "POP_CACHE_DIR": str(cache)}
+    first = pop_process("guide", "vdab", "--format", "html", env=env)
+    assert first.returncode == 0, first.stderr
+    (folder,) = cache.glob("templates-*")
+    kept = list(folder.iterdir())
+    assert kept and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in kept)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert pop_process("guide", "vdab", "--format", "html", env=env).stdout == first.stdout
+
+    for path in kept:  # bytecode someone else could have written: must not be run
+        path.write_bytes(b"not bytecode")
+    folder.chmod(0o777)
+    shared = pop_process("guide", "vdab", "--format", "html", env=env)
+    assert shared.returncode == 0 and shared.stdout == first.stdout
+    assert all(p.read_bytes() == b"not bytecode" for p in kept)  # neither read nor replaced

@@ -148,3 +148,35 @@ def test_store_file_is_private_and_versioned(pack, pop_env):
     assert other.execute("PRAGMA user_version").fetchone()[0] == store.schema_version >= 1
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         other.execute("UPDATE events SET actor='x'")
+
+
+def test_one_commit_per_interactive_answer(pack, pop_env):
+    """The interview's cursor goes with the answer: one transaction, so one fsync, per answer
+    (synchronous=FULL stays)."""
+    store = open_store(pop_env)
+    session = Session.start(pack, store, get_plugins(), {"employee": "A"}, "2026-01-01")
+
+    def commits(now: bool, value: str) -> int:
+        statements: list[str] = []
+        store.db.set_trace_callback(statements.append)
+        session.set_cursor("sterk", now=now)
+        session.answer("sterk", value)
+        store.db.set_trace_callback(None)
+        count, inside = 0, False
+        for sql in statements:
+            word = sql.split()[0].upper()
+            if word == "BEGIN":
+                inside = True
+            elif word == "COMMIT":
+                inside, count = False, count + 1
+            elif word in ("UPDATE", "INSERT", "DELETE") and not inside:
+                count += 1  # a statement of its own is a transaction (and an fsync) of its own
+        return count
+
+    assert commits(now=True, value="Eerst") == 2  # the cursor on its own, then the answer
+    session.set_cursor(None)
+    assert commits(now=False, value="Stapelen") == 1
+    assert store.db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    # kept with the answer: answered, the question needs no cursor (a resume starts at the
+    # first question not yet asked)
+    assert store.load_plan(session.plan.id).cursor is None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -52,6 +54,23 @@ pass_app = click.make_pass_decorator(App)
 def echo_json(data: Any) -> None:
     """Machine output: one JSON document on stdout."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def echo_json_rows(rows: Iterable[dict]) -> None:
+    """Machine output for many rows: one JSON list, a row per line, written as the rows come
+    (constant memory, and the C encoder: ``indent`` would need the pure-Python one)."""
+    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+    out = sys.stdout  # pop's terminal-safe stream (engine.text.TerminalSafe)
+    chunk: list[str] = []
+    first = True
+    for row in rows:
+        chunk.append(("[\n  " if first else ",\n  ") + encode(row))
+        first = False
+        if len(chunk) >= 1000:  # a thousand rows a write: memory stays flat, calls few
+            out.write("".join(chunk))
+            chunk = []
+    out.write("".join(chunk) + ("[]\n" if first else "\n]\n"))
+    out.flush()
 
 
 def json_option(f: Any) -> Any:

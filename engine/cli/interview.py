@@ -273,7 +273,7 @@ class Interview:
             if qid in asked and qid not in self.revisit:
                 index += 1
                 continue
-            self.session.set_cursor(qid)
+            self.session.set_cursor(qid, now=qid in asked)
             try:
                 value = self.ask_question(question)
             except _Back:

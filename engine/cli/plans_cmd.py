@@ -6,7 +6,7 @@ import click
 
 from engine.i18n import _
 
-from .context import App, echo_json, json_option, pass_app
+from .context import App, echo_json, echo_json_rows, json_option, pass_app
 
 
 def register(cli: click.Group) -> None:
@@ -30,11 +30,12 @@ def register(cli: click.Group) -> None:
             raise UsageError(_("unknown state {state!r} (phases: {phases})").format(
                 state=state, phases=", ".join((*PHASES, CLOSED))))
         person = app.person(person)["id"] if person else None
+        if as_json:
+            echo_json_rows(store.iter_plans(state=state, pack=pack, person=person,
+                                            limit=None if show_all else limit))
+            return
         rows = store.list_plans(state=state, pack=pack, person=person,
                                 limit=None if show_all else limit)
-        if as_json:
-            echo_json(rows)
-            return
         if not rows:
             click.echo(_("No plans."))
             return

@@ -1,0 +1,93 @@
+"""The store at organisation scale: N plans, then each read command timed side by side.
+
+Run: python benchmarks/scale.py --plans N [--store URL] [--runs R] [--json]
+
+How the store is built: one real plan is made with ``pop run --answers`` (the vdab example)
+and its rows are copied with fresh ids, through SQL in batches (``benchmarks/report.py``'s
+``fill``): N/5 people with five cycles each, the last one open (20 % open plans, as in the
+issue), the others closed. Every plan carries the example's answers and actions.
+
+The figures are medians of R runs, interleaved (one run of each command in turn, R times),
+printed as one JSON line per figure: ``{"name": "due", "value": SECONDS, "unit": "s"}`` with
+the names ``show``, ``due``, ``list``, ``list_person``, ``history``, ``export_person``,
+``show_prefix``, ``list_all_json``; and ``python_pass`` for ``python -c pass`` in the same run.
+Without ``--json`` a table with each figure as a ratio to ``pop show`` follows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from report import fill, pop_command  # noqa: E402 - beside this script
+
+
+def run_once(command: list[str], env: dict) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                   env=env)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plans", type=int, default=100_000)
+    parser.add_argument("--store", metavar="URL", help="an empty PostgreSQL database to use")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="only the JSON lines")
+    args = parser.parse_args()
+    people = max(args.plans // 5, 1)
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": "2026-12-01", "POP_LANG": "en"}
+        if args.store:
+            env["POP_STORE"] = args.store
+        print(f"store: {args.store or 'SQLite file'}; filling {people} people × 5 plans …",
+              file=sys.stderr)
+        os.environ.update(env)
+        started = time.perf_counter()
+        fill(home, args.store, people, 5)
+        print(f"filled in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        pop = pop_command()
+        listed = json.loads(subprocess.run([*pop, "list", "--person", "Medewerker 7", "--json"],
+                                           capture_output=True, text=True, check=True,
+                                           env=env).stdout)
+        plan_id = listed[0]["id"]
+        commands = {
+            "python_pass": [sys.executable, "-c", "pass"],
+            "show": [*pop, "show", plan_id],
+            "due": [*pop, "due"],
+            "list": [*pop, "list"],
+            "list_person": [*pop, "list", "--person", "Medewerker 7"],
+            "history": [*pop, "history", "Medewerker 7"],
+            "export_person": [*pop, "export-person", "Medewerker 7"],
+            "show_prefix": [*pop, "show", plan_id[:6]],
+            "list_all_json": [*pop, "list", "--all", "--json"],
+        }
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.runs):
+            for name, command in commands.items():
+                times[name].append(run_once(command, env))
+        medians = {name: statistics.median(values) for name, values in times.items()}
+        for name, value in medians.items():
+            print(json.dumps({"name": name, "value": round(value, 4), "unit": "s"}))
+        if not args.json:
+            show = medians["show"]
+            print(f"\n{args.plans} plans ({people} open), {args.store or 'SQLite'}:",
+                  file=sys.stderr)
+            for name, value in medians.items():
+                print(f"  {name:<14} {value:8.3f} s  {value / show:6.2f}× pop show",
+                      file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
