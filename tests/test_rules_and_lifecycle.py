@@ -150,6 +150,7 @@ def test_store_file_is_private_and_versioned(pack, pop_env):
         other.execute("UPDATE events SET actor='x'")
 
 
+@pytest.mark.sqlite_only  # counts the SQLite file's transactions through its trace hook
 def test_one_commit_per_interactive_answer(pack, pop_env):
     """The interview's cursor goes with the answer: one transaction, so one fsync, per answer
     (synchronous=FULL stays)."""
