@@ -16,14 +16,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The day the benchmarks run on (``POP_TODAY``).
+TODAY = date(2026, 12, 1)
 
 
 def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
     """People, each with ``cycles`` plans of the vdab example, inserted through SQL; the
-    employee signed their current plan."""
+    employee signed their current plan. A year between cycles; the current (open) plans'
+    conversations spread over the 120 days before :data:`TODAY`, with the example's dates
+    (follow-up, evaluation, deadlines) moved along, as in an organisation where each plan is
+    at its own point of the year."""
     from engine.agreement import content_digest
     from engine.people import name_key, new_person_id
     from engine.plan import new_plan_id
@@ -35,7 +42,7 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
                           capture_output=True, text=True, check=True)
     store = open_store(home, url)
     example = store.load_plan(json.loads(made.stdout)["plan"]["id"])
-    pack, answers = example.pack, example.answers
+    pack, answers, start = example.pack, dict(example.answers), example.date
     at = "2026-03-02T10:00:00+00:00"
     person_rows, plan_rows, role_rows, answer_rows, signature_rows = [], [], [], [], []
     for i in range(people):
@@ -45,9 +52,11 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
         for cycle in range(cycles):
             plan_id = new_plan_id()
             last = cycle == cycles - 1
-            held = f"{2022 + cycle}-03-{1 + i % 28:02d}"
+            shift = -(i % 120) - 365 * (cycles - 1 - cycle)
+            held = (TODAY + timedelta(days=shift)).isoformat()
+            moved = _moved(answers, date.fromisoformat(held) - date.fromisoformat(start))
             example.people, example.person_ids = {"employee": "?"}, {"employee": person}
-            example.date = held
+            example.date, example.answers = held, moved
             agreed = content_digest(example)  # kept with the plan's version, as a write does
             plan_rows.append((plan_id, pack.id, pack.version, pack.digest,
                               "follow_up.uitvoering" if last else "closed", person, held, at, at,
@@ -57,7 +66,7 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
                                        "bench"))
             role_rows.append((plan_id, "employee", person))
             answer_rows += [(plan_id, q, json.dumps(v, ensure_ascii=False, sort_keys=True))
-                            for q, v in answers.items()]
+                            for q, v in moved.items()]
     with store.transaction():
         store.db.executemany("INSERT INTO people (id, name, name_key, team, hired, created, "
                              "updated) VALUES (?,?,?,?,?,?,?)", person_rows)
@@ -68,7 +77,24 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
         store.db.executemany("INSERT INTO answers VALUES (?,?,?)", answer_rows)
         store.db.executemany("INSERT INTO signatures (plan_id, role, name, at, digest, actor) "
                              "VALUES (?,?,?,?,?,?)", signature_rows)
+        # what each open plan has due, through the store's own upkeep (as a write keeps it)
+        store.index_due([row[0] for row in plan_rows if row[4] != "closed"])
     store.close()
+
+
+def _moved(value: Any, by: timedelta) -> Any:
+    """Every date in the answers (ISO or dd-mm-yyyy), ``by`` later."""
+    if isinstance(value, dict):
+        return {k: _moved(v, by) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_moved(v, by) for v in value]
+    if isinstance(value, str):
+        for layout in ("%Y-%m-%d", "%d-%m-%Y"):
+            try:
+                return (datetime.strptime(value, layout) + by).strftime(layout)
+            except ValueError:
+                continue
+    return value
 
 
 def pop_command() -> list[str]:
@@ -93,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": "2026-12-01"}
+        env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": TODAY.isoformat()}
         if args.store:
             env["POP_STORE"] = args.store
         print(f"store: {args.store or 'SQLite file'}; filling {args.people} people × "

@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from report import fill, pop_command  # noqa: E402 - beside this script
+from report import TODAY, fill, pop_command  # noqa: E402 - beside this script
 
 
 def run_once(command: list[str], env: dict) -> float:
@@ -48,7 +48,8 @@ def main() -> None:
     people = max(args.plans // 5, 1)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(tmp)
-        env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": "2026-12-01", "POP_LANG": "en"}
+        env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": TODAY.isoformat(),
+               "POP_LANG": "en"}
         if args.store:
             env["POP_STORE"] = args.store
         print(f"store: {args.store or 'SQLite file'}; filling {people} people × 5 plans …",

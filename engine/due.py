@@ -13,10 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 from .i18n import N_, _
-from .plan import Plan
+from .plan import Plan, phase_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .pack import Pack
+    from .store import Store
 
 _WITHIN = re.compile(r"^\s*(\d{1,4})\s*([dwm]?)\s*$", re.IGNORECASE)
 #: Phases in which a plan's conversation has not been held yet.
@@ -90,16 +95,70 @@ def plan_items(plan: Plan, plan_actions: list[dict] | None = None) -> list[dict]
     return items
 
 
-def due(plans: Iterable[Plan], today: date, until: date) -> list[dict]:
-    """The moments of ``plans`` dated on or before ``until`` (overdue ones included)."""
-    found = []
-    for plan in plans:
-        for item in plan_items(plan):
-            when = date.fromisoformat(item["date"])
-            if when > until:
-                continue
-            found.append({**item, "days": (when - today).days, "overdue": when < today,
-                          "plan": plan.id, "person": plan.person,
-                          "person_id": plan.person_id, "pack": plan.pack_id,
-                          "state": plan.state})
-    return sorted(found, key=lambda i: (i["date"], i["person"].lower(), i["plan"]))
+def yearly_update(pack: Pack, state: str, held: str | None) -> dict | None:
+    """The yearly update a person's current plan brings, if its pack turns the rule on:
+    ``offset_days`` after the conversation it held (none while that is still to come)."""
+    from .schedule import duty
+
+    rule, start = duty(pack, "yearly_update"), _iso(held)
+    if not rule or start is None or phase_of(state) in EARLY_PHASES:
+        return None
+    return _moment(pack, rule, start)
+
+
+def first_pop(packs: Iterable[Pack], hired: str | None) -> dict | None:
+    """The first POP a person hired on ``hired`` is due, by the first of ``packs`` that turns
+    the rule on."""
+    found, start = first_pop_rule(packs), _iso(hired)
+    return _moment(*found, start) if found and start else None
+
+
+def first_pop_rule(packs: Iterable[Pack]) -> tuple[Pack, dict] | None:
+    from .schedule import duty
+
+    return next(((pack, rule) for pack in packs if (rule := duty(pack, "first_pop"))), None)
+
+
+def due(store: Store, today: date, until: date, *, person: str | None = None,
+        extra_packs: Iterable[Pack] = ()) -> list[dict]:
+    """Everything dated on or before ``until`` (overdue included), soonest first: the plans'
+    moments as the store keeps them, and a first POP for people hired without a plan (the
+    packs that count: ``extra_packs``, then those the store's plans use)."""
+    items = store.due_items(until.isoformat(), person=person)
+    for item in items:
+        if item["status"] is None:
+            del item["status"]
+        if item["title"] is None:
+            item["title"] = _("POP conversation")
+    found = first_pop_rule([*extra_packs, *store.plan_packs()])
+    if found:
+        pack, rule = found
+        hired_by = until - timedelta(days=rule["offset_days"])
+        for who in store.people_without_plans(hired_by.isoformat(), person=person):
+            start = _iso(who["hired"])
+            if start:
+                items.append({**_moment(pack, rule, start), "plan": None, "person": who["name"],
+                              "person_id": who["id"], "pack": None, "state": None})
+    return sorted(dated(items, today),
+                  key=lambda i: (i["date"], i["person"].lower(), i["plan"] or ""))
+
+
+def dated(items: list[dict], today: date) -> list[dict]:
+    """The items with how many days away each is, and whether it is overdue."""
+    out = []
+    for item in items:
+        when = date.fromisoformat(item["date"])
+        out.append({**item, "days": (when - today).days, "overdue": when < today})
+    return out
+
+
+def _moment(pack: Pack, rule: dict, start: date) -> dict:
+    return {"id": rule["id"], "kind": rule["kind"], "title": pack.text(rule["title"]),
+            "date": (start + timedelta(days=rule["offset_days"])).isoformat()}
+
+
+def _iso(value: object) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) and value else None
+    except ValueError:
+        return None

@@ -15,14 +15,14 @@ database's files; the write-ahead log, replicas and backups are the server's (se
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from .errors import PopError, UsageError
 from .i18n import _
 from .pack import Pack
-from .sqlstore import PLAN_TABLES, SCHEMA_5, SQLStore
+from .sqlstore import PLAN_TABLES, SCHEMA_5, SCHEMA_6, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds, redact_url
 
 #: Any number will do, as long as it is pop's: held while the schema changes.
@@ -97,11 +97,13 @@ CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events
 """.replace(" TEXT", ' TEXT COLLATE "C"')
 
 #: Schema version → the script that brings the one before it there (3: from an empty database).
-MIGRATIONS: dict[int, str] = {
+MIGRATIONS: dict[int, str | Callable[[PostgresStore], None]] = {
     3: SCHEMA_3,
     # 4: the digest of each plan's agreed content, kept with its version (empty until a write)
     4: "ALTER TABLE plans ADD COLUMN content_digest TEXT",
     5: SCHEMA_5.replace(" TEXT", ' TEXT COLLATE "C"'),  # preparing on a phone
+    # 6: due rows, kept on every write; indexes that fit the queries
+    6: lambda store: store.index_all_due(schema=SCHEMA_6.replace(" TEXT", ' TEXT COLLATE "C"')),
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION
@@ -120,6 +122,7 @@ class PostgresStore(SQLStore):
         self._depth = 0
         self._packs: dict[str, Pack] = {}
         self._cursors: dict[str, str | None] = {}  # set_cursor(now=False), not yet written
+        self._changed: set[str] = set()  # plans written in the open transaction
         self.migrated: list[int] = []
         self.db = _Connection(url)
         try:
@@ -176,7 +179,11 @@ class PostgresStore(SQLStore):
             if version > SCHEMA_VERSION:
                 raise UsageError(self._version_problem(version))
             for number in sorted(n for n in MIGRATIONS if n > version):
-                self.db.execute(MIGRATIONS[number])
+                step = MIGRATIONS[number]
+                if callable(step):
+                    step(self)
+                else:
+                    self.db.execute(step)
                 self.db.execute("DELETE FROM pop_schema")
                 self.db.execute("INSERT INTO pop_schema VALUES (?)", (number,))
                 applied.append(number)

@@ -13,32 +13,22 @@ plans use, and ``--pack``), and ``yearly_update``, a person whose last conversat
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from .agreement import agreed_as_marked
-from .due import EARLY_PHASES, plan_items
+from .due import EARLY_PHASES, dated, first_pop, plan_items, yearly_update
 from .followup import STATUSES, actions
 from .pack import Pack
 from .plan import Plan
-from .schedule import duty
 from .store import Store
 
 
 def duty_items(person: dict, plan: Plan | None, packs: list[Pack], today: date) -> list[dict]:
     """The first-POP or yearly-update item the person is due, if a pack turns the rule on."""
-    if plan is None:
-        hired = _iso(person.get("hired"))
-        for pack in packs:
-            rule = duty(pack, "first_pop")
-            if rule and hired:
-                return [_item(rule, pack, hired + timedelta(days=rule["offset_days"]), today)]
-        return []
-    rule = duty(plan.pack, "yearly_update")
-    held = _iso(plan.date)
-    if rule and held and plan.phase not in EARLY_PHASES:
-        return [_item(rule, plan.pack, held + timedelta(days=rule["offset_days"]), today)]
-    return []
+    item = (first_pop(packs, person.get("hired")) if plan is None
+            else yearly_update(plan.pack, plan.state, plan.date))
+    return dated([item], today) if item else []
 
 
 def person_rows(store: Store, today: date, *, team: str | None = None,
@@ -51,7 +41,7 @@ def person_rows(store: Store, today: date, *, team: str | None = None,
     for person in people:
         plan = plans.get(person["id"])
         done = actions(plan) if plan else []
-        items = [*(_dated(plan_items(plan, done), today) if plan else []),
+        items = [*(dated(plan_items(plan, done), today) if plan else []),
                  *duty_items(person, plan, considered, today)]
         items.sort(key=lambda i: i["date"])
         overdue = [i for i in items if i["overdue"]]
@@ -99,42 +89,3 @@ def summary(rows: list[dict]) -> dict:
             "plans_by_state": dict(by_state.most_common()),
             "overdue_by_team": dict(overdue_by_team.most_common()),
             "actions_by_status": {s: actions.get(s, 0) for s in STATUSES}}
-
-
-def _dated(items: list[dict], today: date) -> list[dict]:
-    out = []
-    for item in items:
-        when = date.fromisoformat(item["date"])
-        out.append({**item, "days": (when - today).days, "overdue": when < today})
-    return out
-
-
-def _item(rule: dict, pack: Pack, when: date, today: date) -> dict:
-    return {"id": rule["id"], "kind": rule["kind"], "title": pack.text(rule["title"]),
-            "date": when.isoformat(), "days": (when - today).days, "overdue": when < today}
-
-
-def _iso(value: Any) -> date | None:
-    try:
-        return date.fromisoformat(value) if isinstance(value, str) and value else None
-    except ValueError:
-        return None
-
-
-def due_duties(store: Store, today: date, until: date, *, person_id: str | None = None,
-               extra_packs: list[Pack] | None = None) -> list[dict]:
-    """The duty items (first POP, yearly update) dated on or before ``until``, in the shape of
-    :func:`engine.due.due`'s items."""
-    people, plans, _held, considered = _gather(store, None, None, None, None, extra_packs)
-    if person_id:
-        people = [p for p in people if p["id"] == person_id]
-    found = []
-    for person in people:
-        plan = plans.get(person["id"])
-        for item in duty_items(person, plan, considered, today):
-            if date.fromisoformat(item["date"]) <= until:
-                found.append({**item, "plan": plan.id if plan else None,
-                              "person": person["name"], "person_id": person["id"],
-                              "pack": plan.pack_id if plan else None,
-                              "state": plan.state if plan else None})
-    return found

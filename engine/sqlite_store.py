@@ -22,7 +22,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import name_key
-from .sqlstore import SCHEMA_5, SQLStore
+from .sqlstore import SCHEMA_5, SCHEMA_6, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds
 
 MIGRATION_3 = """
@@ -71,6 +71,7 @@ class SQLiteStore(SQLStore):
         self._depth = 0
         self._packs: dict[str, Pack] = {}
         self._cursors: dict[str, str | None] = {}  # set_cursor(now=False), not yet written
+        self._changed: set[str] = set()  # plans written in the open transaction
         self.migrated: list[int] = []
         try:
             if not path.exists():
@@ -341,6 +342,7 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     _migrate_people,  # 3: people as records, plan versions
     _keep_content_digest,  # 4
     SCHEMA_5,  # 5: preparing on a phone (engine.sqlstore.SCHEMA_5)
+    lambda store: store.index_all_due(schema=SCHEMA_6),  # 6: due rows, indexes
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

@@ -36,7 +36,7 @@ _BATCH = 500  # plans read per query: well under every database's limit on param
 PLAN_TABLES = (("answers", "plan_id"), ("plan_roles", "plan_id"), ("overrides", "plan_id"),
                ("signatures", "plan_id"), ("checkins", "plan_id"), ("events", "plan_id"),
                ("links", "plan_id"), ("drafts", "plan_id"), ("shares", "plan_id"),
-               ("plans", "id"))
+               ("due_items", "plan_id"), ("plans", "id"))
 #: Schema 5, the same in both stores: links for preparing on a phone (their tokens' hashes),
 #: answers given on them and not yet shared, and who shared.
 SCHEMA_5 = """
@@ -51,6 +51,19 @@ CREATE TABLE drafts (
 CREATE TABLE shares (
     plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, role TEXT NOT NULL,
     at TEXT NOT NULL, PRIMARY KEY (plan_id, role));
+"""
+#: Schema 6, the same in both stores: what each plan has due, kept on every write (so ``pop due``
+#: reads a date range instead of every open plan), and indexes that fit the queries.
+SCHEMA_6 = """
+CREATE TABLE due_items (
+    plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, item TEXT NOT NULL,
+    kind TEXT NOT NULL, date TEXT NOT NULL, title TEXT, status TEXT,
+    PRIMARY KEY (plan_id, item));
+CREATE INDEX due_items_date ON due_items(date);
+CREATE INDEX plans_state ON plans(state);
+CREATE INDEX plans_digest ON plans(digest);
+CREATE INDEX plans_person_date ON plans(person_id, date);
+CREATE INDEX signatures_person ON signatures(person_id);
 """
 PERSON_COLUMNS = ("id", "name", "number", "hired", "team", "leader_id", "email", "created",
                   "updated")
@@ -71,6 +84,7 @@ COPY_TABLES: dict[str, tuple[str, ...]] = {
     "links": ("token_hash", "plan_id", "role", "created", "expires", "revoked"),
     "drafts": ("plan_id", "role", "question", "value", "at"),
     "shares": ("plan_id", "role", "at"),
+    "due_items": ("plan_id", "item", "kind", "date", "title", "status"),
 }
 
 
@@ -102,6 +116,10 @@ class SQLStore(Store):
         if table == "plan_roles":
             order = self.ROLE_ORDER.removeprefix("r.")
         return self.db.execute(f"SELECT {', '.join(columns)} FROM {table} ORDER BY {order}")
+
+    def _script(self, script: str) -> None:
+        """Run several statements inside the open transaction."""
+        self.db.execute(script)
 
     def restart_sequences(self) -> None:
         """After rows were copied in with their own numbers: number new rows past them (SQLite
@@ -144,8 +162,11 @@ class SQLStore(Store):
         self._depth = 1
         try:
             yield
+            if self._changed:
+                self.index_due(sorted(self._changed))
         except BaseException:
             self._depth = 0
+            self._changed.clear()
             self._rollback()
             raise
         self._depth = 0
@@ -182,6 +203,7 @@ class SQLStore(Store):
                                "written, try again").format(id=plan.id))
         plan.version += 1
         plan.updated = at
+        self._changed.add(plan.id)
         self.db.execute("INSERT INTO events (plan_id, at, actor, kind, data, version) "
                         "VALUES (?,?,?,?,?,?)", (plan.id, at, actor, kind, _dump(data),
                                                  plan.version))
@@ -189,6 +211,82 @@ class SQLStore(Store):
 
     def close(self) -> None:
         self.db.close()
+
+    def index_due(self, plan_ids: list[str]) -> None:
+        """Keep what the plans have due as rows (inside the write, before its commit): their
+        moments worked out from each plan as now written, and the yearly update of their
+        people's current plans. ``pop due`` then reads a date range, not every plan."""
+        from .due import plan_items
+
+        self._changed.difference_update(plan_ids)
+        people: set[str] = set()
+        for start in range(0, len(plan_ids), _BATCH):
+            batch = plan_ids[start:start + _BATCH]
+            self.db.execute(f"DELETE FROM due_items WHERE plan_id IN "
+                            f"({','.join('?' * len(batch))}) AND kind <> 'yearly_update'", batch)
+            rows = []
+            for plan in self.load_plans(batch, kept_digest=True):
+                rows += [(plan.id, item["id"], item["kind"], item["date"],
+                          None if item["kind"] == "conversation" else item["title"],
+                          item.get("status")) for item in plan_items(plan)]
+                if plan.person_id:
+                    people.add(plan.person_id)
+            if rows:
+                self.db.executemany("INSERT INTO due_items VALUES (?,?,?,?,?,?)", rows)
+        for person_id in sorted(people):
+            self._index_yearly_update(person_id)
+
+    def index_all_due(self, schema: str) -> None:
+        """Schema 6 (its tables and indexes: ``schema``), and the due rows of the plans already
+        in the store (a closed plan has none of its own, but may be its person's current plan,
+        with the yearly update)."""
+        self._script(schema)
+        self.index_due([r[0] for r in self.db.execute(
+            "SELECT id FROM plans WHERE state <> 'closed' ORDER BY id").fetchall()])
+        for (person_id,) in self.db.execute(
+                "SELECT DISTINCT person_id FROM plans WHERE person_id IS NOT NULL EXCEPT "
+                "SELECT person_id FROM plans WHERE state <> 'closed'").fetchall():
+            self._index_yearly_update(person_id)
+
+    def _index_yearly_update(self, person_id: str) -> None:
+        """The yearly update falls on a person's current plan (their latest, as in
+        :meth:`current_plans`), so it moves when any of their plans changes."""
+        from .due import yearly_update
+
+        self.db.execute("DELETE FROM due_items WHERE kind = 'yearly_update' AND plan_id IN "
+                        "(SELECT id FROM plans WHERE person_id=?)", (person_id,))
+        row = self.db.execute("SELECT id, digest, state, date FROM plans WHERE person_id=? "
+                              "ORDER BY coalesce(date, '') DESC, updated DESC, id LIMIT 1",
+                              (person_id,)).fetchone()
+        item = row and yearly_update(self._pack(row[1]), row[2], row[3])
+        if item:
+            self.db.execute("INSERT INTO due_items VALUES (?,?,?,?,?,?)",
+                            (row[0], item["id"], item["kind"], item["date"], item["title"],
+                             None))
+
+    def due_items(self, until: str, *, person: str | None = None) -> list[dict]:
+        where, args = _equal({"p.person_id": person}, ["d.date <= ?"], [until])
+        keys = ("id", "kind", "title", "date", "status", "plan", "person", "person_id", "pack",
+                "state")
+        return [dict(zip(keys, row, strict=True)) for row in self.db.execute(
+            "SELECT d.item, d.kind, d.title, d.date, d.status, p.id, coalesce(h.name, ''), "
+            "p.person_id, p.pack_id, p.state FROM due_items d JOIN plans p ON p.id = d.plan_id "
+            f"LEFT JOIN people h ON h.id = p.person_id{where} ORDER BY d.date, p.id, d.item",
+            args)]
+
+    def people_without_plans(self, hired_by: str, *, person: str | None = None
+                             ) -> list[dict]:
+        where, args = _equal({"h.id": person}, [
+            "h.hired IS NOT NULL", "h.hired <> ''", "h.hired <= ?",
+            "NOT EXISTS (SELECT 1 FROM plans p WHERE p.person_id = h.id)"], [hired_by])
+        return [{"id": pid, "name": name, "hired": hired} for pid, name, hired in
+                self.db.execute(f"SELECT h.id, h.name, h.hired FROM people h{where} "
+                                "ORDER BY h.name_key, h.id", args)]
+
+    def plan_packs(self) -> list[Pack]:
+        return [self._pack(digest) for (digest,) in self.db.execute(
+            "SELECT s.digest FROM snapshots s WHERE EXISTS (SELECT 1 FROM plans p "
+            "WHERE p.digest = s.digest) ORDER BY s.pack_id, s.digest")]
 
     def _pack(self, digest: str) -> Pack:
         """A snapshot never changes: parse it once per process."""

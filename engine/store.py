@@ -33,7 +33,7 @@ DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"
 #: The schema this pop writes; both stores number their migrations up to it.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 class StoreBusy(PopError):
@@ -192,6 +192,23 @@ class Store(ABC):
         """Like :meth:`list_plans`, row by row as the store reads them (a million plans need
         not be in memory at once)."""
         yield from self.list_plans(state=state, pack=pack, person=person, limit=limit)
+
+    @abstractmethod
+    def due_items(self, until: str, *, person: str | None = None) -> list[dict]:
+        """The moments dated on or before ``until`` (ISO) of every plan (``person``: a person's
+        id), from what the store keeps of each plan's moments: ``{id, kind, title, date,
+        status, plan, person, person_id, pack, state}``; ``title`` is None for the
+        conversation itself (pop's own word for it, in the reader's language)."""
+
+    @abstractmethod
+    def people_without_plans(self, hired_by: str, *, person: str | None = None
+                             ) -> list[dict]:
+        """``{id, name, hired}`` of the people hired on or before ``hired_by`` (ISO) who have
+        no plan yet: the candidates for a first POP."""
+
+    @abstractmethod
+    def plan_packs(self) -> list[Pack]:
+        """The packs (snapshots) the store's plans use, each once."""
 
     @abstractmethod
     def count_plans(self, *, state: str | None = None, pack: str | None = None,

@@ -234,18 +234,8 @@ def register(cli: click.Group) -> None:
         until = parse_within(within, day)
         store = app.store
         person_id = app.person(person)["id"] if person else None
-        open_ids = [row["id"] for row in store.list_plans(person=person_id)
-                    if row["state"] != "closed"]
-        # a batch of plans at a time, their signatures marked by the digest the store kept
-        # (due needs no agreement): a few queries per thousand plans, not per plan
-        plans = (plan for start in range(0, len(open_ids), 500)
-                 for plan in store.load_plans(open_ids[start:start + 500], kept_digest=True))
-        from engine.report import due_duties
-
         extra = [app.library().load(pack_id)] if pack_id else []
-        items = sorted([*due_items(plans, day, until),
-                        *due_duties(store, day, until, person_id=person_id, extra_packs=extra)],
-                       key=lambda i: (i["date"], i["person"].lower(), i["plan"] or ""))
+        items = due_items(store, day, until, person=person_id, extra_packs=extra)
         if mail or dry_run:
             _mail_leaders(store, items, until.isoformat(), dry_run, as_json)
             return
@@ -264,9 +254,9 @@ def register(cli: click.Group) -> None:
         def where(item: dict) -> str:
             return f" ({item['plan']})" if item["plan"] else ""
 
-        for item in items:
-            click.echo(f"{item['date']}  {_when(item['days']):<16} {_kind(item['kind']):<14} "
-                       f"{item['person']}{where(item)}: {shorten(item['title'], 70)}")
+        click.echo("\n".join(  # one write: an organisation's list is thousands of lines
+            f"{item['date']}  {_when(item['days']):<16} {_kind(item['kind']):<14} "
+            f"{item['person']}{where(item)}: {shorten(item['title'], 70)}" for item in items))
 
     # --- evaluation and close -------------------------------------------------------------------
     @cli.command(help=_("Evaluate a plan after its follow-up: what was reached, what not, why. "
