@@ -271,8 +271,7 @@ class SQLStore(Store):
         return [dict(zip(keys, row, strict=True)) for row in self.db.execute(
             "SELECT d.item, d.kind, d.title, d.date, d.status, p.id, coalesce(h.name, ''), "
             "p.person_id, p.pack_id, p.state FROM due_items d JOIN plans p ON p.id = d.plan_id "
-            f"LEFT JOIN people h ON h.id = p.person_id{where} ORDER BY d.date, p.id, d.item",
-            args)]
+            f"LEFT JOIN people h ON h.id = p.person_id{where}", args)]  # engine.due sorts
 
     def people_without_plans(self, hired_by: str, *, person: str | None = None
                              ) -> list[dict]:
@@ -337,8 +336,9 @@ class SQLStore(Store):
             raise UsageError(_("no plan {id!r}").format(id=shown))
         if self.db.execute("SELECT 1 FROM plans WHERE id=?", (plan_id,)).fetchone():
             return plan_id
-        rows = self.db.execute("SELECT id FROM plans WHERE id LIKE ? ESCAPE '\\' LIMIT 2",
-                               (_like_prefix(plan_id),)).fetchall()
+        # ids are [a-z0-9]: everything starting with the prefix sorts before prefix + "{"
+        rows = self.db.execute("SELECT id FROM plans WHERE id >= ? AND id < ? ORDER BY id "
+                               "LIMIT 2", (plan_id, plan_id + "{")).fetchall()
         if len(rows) == 1:
             return rows[0][0]
         if not rows:
@@ -669,8 +669,12 @@ class SQLStore(Store):
             for plan_id, actor in self.db.execute(f"SELECT DISTINCT plan_id, actor FROM {table}"):
                 if actor in names or name_key(actor) in names:
                     appears.add(plan_id)
-        others = [r[0] for r in self.db.execute("SELECT id FROM plans ORDER BY created, id")
-                  if r[0] in appears and r[0] not in own]
+        ids = sorted(appears.difference(own))
+        others = [plan_id for _created, plan_id in sorted(
+            row for start in range(0, len(ids), _BATCH) for row in self.db.execute(
+                "SELECT created, id FROM plans WHERE id IN "
+                f"({','.join('?' * len(ids[start:start + _BATCH]))})",
+                ids[start:start + _BATCH]))]
         return {"own": own, "appears": others}
 
     def export_person(self, person_id: str) -> dict:
@@ -748,8 +752,9 @@ class SQLStore(Store):
                ) -> tuple[str, list]:
         clauses, args = [], []
         if state:
-            clauses.append("(p.state=? OR p.state LIKE ? ESCAPE '\\')")
-            args += [state, _like_prefix(state + ".")]
+            # the state, or a step of it: every text starting "state." lies between these two
+            clauses.append("(p.state=? OR (p.state > ? AND p.state < ?))")
+            args += [state, state + ".", state + "/"]
         return _equal({"p.pack_id": pack, "p.person_id": person}, clauses, args)
 
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
