@@ -93,6 +93,35 @@ def actions(plan: Plan) -> list[dict]:
     return found
 
 
+def same_action(action: dict, value: Any) -> bool:
+    """Does ``value`` (a field with ``pick_from: actions``) name this action?"""
+    return isinstance(value, str) and " ".join(value.split()).casefold() == \
+        " ".join(str(action["label"]).split()).casefold()
+
+
+def unevaluated(plan: Plan) -> list[dict] | None:
+    """The actions the evaluation does not name (its questions and records fields with
+    ``pick_from: actions``); None when the pack's evaluation names no actions that way."""
+    named: list[Any] = []
+    picking = False
+    for qid, ref in plan.pack.questions.items():
+        if ref.phase != "evaluation":
+            continue
+        if ref.question.get("pick_from") == "actions":
+            picking = True
+            named.append(plan.answers.get(qid))
+        if ref.type != "records":
+            continue
+        fields = [f["id"] for f in ref.question["fields"] if f.get("pick_from") == "actions"]
+        picking = picking or bool(fields)
+        rows = plan.answers.get(qid)
+        named += [row.get(f) for row in (rows if isinstance(rows, list) else [])
+                  if isinstance(row, dict) for f in fields]
+    if not picking:
+        return None
+    return [a for a in actions(plan) if not any(same_action(a, value) for value in named)]
+
+
 def follow_up_questions(pack: Pack) -> dict[str, dict]:
     return {qid: ref.question for qid, ref in pack.questions.items() if ref.phase == "follow_up"}
 

@@ -38,6 +38,10 @@ from .rules import (
 )
 from .store import Store
 
+#: The drafts' "role" under which a table row being typed in an interview is kept until the row
+#: is done (a role id is lowercase letters, digits and ``_``: this is none of the pack's).
+ROW_DRAFT = "~row"
+
 
 class PlanChanged(PopError):
     """Someone else changed the plan since this session last saw it, in a way that leaves
@@ -269,6 +273,7 @@ class Session:
         else:
             with self.writing(question_id) as plan:
                 self._record(self.store.record_answer(plan, question_id, value, self.actor))
+                self._drop_partial_row(question_id)
         return self.concerning(question_id)
 
     def clear(self, question_id: str) -> None:
@@ -278,10 +283,60 @@ class Session:
                 self._record(self.store.remove_answer(plan, question_id, self.actor))
             else:
                 self._record(self.store.record_skip(plan, question_id, self.actor))
+            self._drop_partial_row(question_id)
+
+    # --- a table row being typed ---------------------------------------------------------------
+    def partial_row(self, question_id: str) -> dict | None:
+        """The row of a table that was being typed when the interview stopped (Ctrl-C, a
+        crash): ``{"row": N, "values": {field: value}}``, ``row`` None for a new row."""
+        found = self.store.drafts(self.plan.id, ROW_DRAFT).get(question_id)
+        return found if isinstance(found, dict) and isinstance(found.get("values"), dict) \
+            else None
+
+    def keep_partial_row(self, question_id: str, row: int | None, values: dict) -> None:
+        """Keep the fields of a row typed so far (committed at once; not yet an answer: the
+        rules and the documents see the row when it is done). Empty ``values``: drop it."""
+        self.store.save_draft(self.plan.id, ROW_DRAFT, question_id,
+                              {"row": row, "values": values} if values else None)
+
+    def _drop_partial_row(self, question_id: str) -> None:
+        """Inside the write of a table's answer: the row being typed is part of it now."""
+        ref = self.pack.questions.get(question_id)
+        if ref is not None and ref.type == "records":
+            self.store.save_draft(self.plan.id, ROW_DRAFT, question_id, None)
+
+    # --- preparing alone -----------------------------------------------------------------------
+    def preparation(self, role: str) -> list[dict]:
+        """The preparation questions ``role`` answers alone that apply now, in agenda order."""
+        from .links import questions_for
+
+        return questions_for(self.plan, role, self.plan.answers)
+
+    def still_to_prepare(self, role: str) -> list[dict]:
+        """The role's preparation questions not yet put to them (answered or skipped)."""
+        asked = self.asked()
+        return [q for q in self.preparation(role) if q["id"] not in asked]
 
     def asked(self) -> set[str]:
         """Questions already put to someone (answered, cleared or skipped)."""
         return self.store.asked(self.plan.id) | set(self.plan.answers)
+
+    def cause_of(self, rule_id: str) -> tuple[str, list[str]] | None:
+        """Where to change the answers a rule is about instead of overriding it: the first
+        step of the current phase, up to the current one, that asks one of them (those not
+        answered first), as ``(state, question ids of that step)``; None when no step does."""
+        rule = next((r for r in self.pack.rules if r["id"] == rule_id), {})
+        refs = condition_refs(rule.get("check"))
+        sequence = self.lifecycle.sequence
+        states = [state for state in sequence[:sequence.index(self.plan.state) + 1]
+                  if phase_of(state) == self.plan.phase and step_of(state)
+                  and not self.skipped(state)]
+        for wanted in ({q for q in refs if is_empty(self.plan.answers.get(q))}, refs):
+            for state in states:
+                found = [q["id"] for q in self.questions(step_of(state)) if q["id"] in wanted]
+                if found:
+                    return state, found
+        return None
 
     def check_override(self, rule_id: str) -> None:
         """Only a warning of the pack can be passed with a reason."""

@@ -423,3 +423,49 @@ def test_interactive_checkin_with_help_and_back(pop_env):
     assert child.exitstatus == 0, child.before
     checkins = ok_json("show", plan_id)["checkins"]
     assert [(e["action"], e["status"]) for e in checkins[0]["actions"]] == [(1, "done")]
+
+
+def test_the_evaluation_picks_the_plans_actions_and_names_those_left(pop_env, tmp_path):
+    import pexpect
+
+    plan_id = start()
+    sign_both(plan_id)
+    ok("checkin", plan_id, "--date", "2026-04-20", "--status", "1=done",
+       "--set", "uitgeprobeerd=Stiptheid lukt.")
+    labels = [a["wat"] for a in ok_json("show", plan_id)["answers"]["acties"]]  # vdab's S
+    command = pop_command()
+    child = pexpect.spawn(command[0], [*command[1:], "evaluate", plan_id], env=dict(os.environ),
+                          cwd=str(TESTS), encoding="utf-8", timeout=20, dimensions=(50, 250))
+    child.expect_exact("Welke afgesproken actie? *")
+    child.expect_exact(f"3. {labels[2][:60]}")                 # the actions, numbered
+    child.expect_exact("Choose a number (or type the action)")
+    child.sendline("4")
+    child.expect_exact("choose a number from 1 to 3")
+    child.sendline("3")
+    child.expect_exact("Is het doel van deze actie bereikt?")
+    child.sendline("nee")
+    child.expect_exact("hindernissen?")
+    child.sendline("Te weinig tijd")
+    child.expect_exact("Row 2")
+    child.expect(r"3\. [^\n]*✓ evaluated")                      # the one row 1 names
+    child.expect_exact("Choose a number (or type the action)")
+    child.sendline("")                                          # Enter ends the table
+    for prompt, text in (("Heeft de medewerker zijn/haar doel bereikt?", "nee"),
+                         ("Welke waren de eventuele hindernissen?", "")):
+        child.expect_exact(prompt)
+        child.sendline(text)
+    child.expect_exact("Actions not evaluated yet:")
+    child.expect_exact(f"1. {labels[0][:60]}")
+    child.expect_exact(f"2. {labels[1][:60]}")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0, child.before
+    rows = ok_json("show", plan_id)["answers"]["evaluatie_acties"]
+    assert rows == [{"actie": labels[2], "bereikt": False, "hindernissen": "Te weinig tijd"}]
+
+    evaluation = tmp_path / "evaluatie.yaml"                    # a file names actions by text
+    evaluation.write_text(json.dumps({"answers": {"evaluatie_acties": [
+        {"actie": labels[0], "bereikt": True}, {"actie": f"  {labels[1].upper()} ",
+                                                "bereikt": True}]}}), encoding="utf-8")
+    evaluated = ok_json("evaluate", plan_id, "--answers", str(evaluation))
+    assert evaluated["unevaluated"] == [{"n": 3, "label": labels[2]}]

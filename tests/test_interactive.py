@@ -239,3 +239,162 @@ def test_back_inside_an_action_row_goes_back_one_field(pop_env, tmp_path):
     stored = db_answers(pop_env, plan_id)
     assert json.loads(stored["acties"]) == [{"soort": "technisch", "wat": "Heftruckattest halen",
                                              "meetbaar": "attest", "wanneer": "30-06-2026"}]
+
+
+def at_planning(tmp_path, pack: str = "mini") -> str:
+    """A plan of ``pack`` that stands at the mini pack's step Planning, its table empty."""
+    import json
+
+    answers = tmp_path / "start.yaml"
+    answers.write_text("people: {employee: An}\n"
+                       "answers: {wil_gesprek: ja, wens: Heftruck, niveau: 4}\n")
+    started = json.loads(pop_process("run", "--pack", pack, "--answers", str(answers),
+                                     "--partial", "--json").stdout)
+    assert started["plan"]["state"] == "conversation.planning"
+    return started["plan"]["id"]
+
+
+def test_a_row_cut_off_halfway_is_offered_again(pop_env, tmp_path):
+    import json
+
+    plan_id = at_planning(tmp_path)
+    child = spawn("run", "--resume", plan_id)
+    answer(child, "Soort *", "2")
+    answer(child, "Wat ga je doen? *", "Heftruckopleiding volgen")
+    child.expect_exact("Hoe meet je het?")
+    os.kill(child.pid, signal.SIGKILL)                           # not even a Ctrl-C to clean up
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "acties" not in db_answers(pop_env, plan_id)         # no half row among the answers
+
+    child = spawn("run", "--resume", plan_id)
+    child.expect_exact("A new row was being typed when the conversation stopped:")
+    child.expect_exact("• Soort: technisch · Wat ga je doen?: Heftruckopleiding volgen")
+    answer(child, "Enter: go on with this row · -: drop it", "")
+    answer(child, "Choose a number [technisch]", "")             # what was typed, kept
+    answer(child, "Wat ga je doen? * [Heftruckopleiding volgen]", "")
+    answer(child, "Hoe meet je het?", "attest behaald")
+    answer(child, "Tegen wanneer?", "30-06-2026")
+    child.expect_exact("Row 2")                                  # and more rows may follow
+    child.sendintr()
+    child.expect_exact("Everything answered is saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert json.loads(db_answers(pop_env, plan_id)["acties"]) == [
+        {"soort": "technisch", "wat": "Heftruckopleiding volgen", "meetbaar": "attest behaald",
+         "wanneer": "30-06-2026"}]
+
+    child = spawn("run", "--resume", plan_id)                   # the table is done: on to …
+    answer(child, "Datum opvolging", "<")                        # … the next question; back
+    child.expect_exact("1. Soort: technisch")                   # the row, not offered again
+    answer(child, "number: change that row", "1")
+    answer(child, "Choose a number [technisch]", "")
+    answer(child, "Wat ga je doen? * [Heftruckopleiding volgen]", "Heftruckattest halen")
+    child.expect_exact("Hoe meet je het? [attest behaald]")
+    time.sleep(0.2)
+    child.sendintr()                                             # Ctrl-C while changing row 1
+    child.expect(pexpect.EOF)
+    child.close()
+    child = spawn("run", "--resume", plan_id)
+    child.expect_exact("Row 1 was being changed when the conversation stopped:")
+    child.expect_exact("• Soort: technisch · Wat ga je doen?: Heftruckattest halen")
+    answer(child, "Enter: go on with this row · -: drop it", "-")  # keep row 1 as it was
+    child.expect_exact("1. Soort: technisch · Wat ga je doen?: Heftruckopleiding volgen")
+    answer(child, "number: change that row", "!")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert json.loads(db_answers(pop_env, plan_id)["acties"])[0]["wat"] == \
+        "Heftruckopleiding volgen"
+    again = pop_process("run", "--resume", plan_id, input="<\n!\n").stdout
+    assert "1. Soort: technisch" in again and "was being" not in again   # dropped is gone
+
+
+def test_example_rows_are_not_numbered_like_the_rows(pop_env, tmp_path, make_pack):
+    make_pack({"pack.yaml": """\
+id: mini_voorbeelden
+extends: mini
+name: Mini met voorbeeldrijen
+version: 1.0.0
+phases:
+  conversation:
+    steps:
+      - id: planning
+        questions:
+          - id: acties
+            examples:
+              - {soort: generiek, wat: Elke ochtend om 8 uur starten, wanneer: 30-06-2026}
+"""}, name="mini_voorbeelden")
+    plan_id = at_planning(tmp_path, str(tmp_path / "mini_voorbeelden"))
+    child = spawn("run", "--resume", plan_id)
+    child.expect_exact("Examples (not stored):")
+    child.expect_exact("  • Soort: generiek · Wat ga je doen?: Elke ochtend om 8 uur starten")
+    answer(child, "Soort *", "2")
+    answer(child, "Wat ga je doen? *", "Heftruckopleiding volgen")
+    answer(child, "Hoe meet je het?", "")
+    answer(child, "Tegen wanneer?", "")
+    answer(child, "Soort", "")
+    child.expect_exact("not Measurable")                       # the table is asked again
+    child.expect_exact("Examples (not stored):")
+    child.expect(r"\r\n(.*)Elke ochtend")
+    assert child.match.group(1) == "  • Soort: generiek · Wat ga je doen?: "
+    child.expect(r"\r\n  (\S+) Soort: technisch · Wat ga je doen\?: Heftruckopleiding")
+    assert child.match.group(1) == "1."                          # the only row numbered 1.
+    answer(child, "number: change that row", "!")
+    child.expect(pexpect.EOF)
+
+
+def test_enter_at_a_phase_warning_goes_to_the_question_it_is_about(pop_env, tmp_path,
+                                                                   make_pack):
+    import json
+
+    make_pack({"pack.yaml": """\
+id: mini_fase
+extends: mini
+name: Mini met waarschuwingen bij het einde van het gesprek
+version: 1.0.0
+rules:
+  - id: tevredenheid_gevraagd
+    at: conversation
+    severity: warning
+    message: Vraag hoe tevreden de medewerker is.
+    check: {niveau: {present: true}}
+  - id: sterkte_gevraagd
+    at: conversation
+    severity: warning
+    message: Vraag waar de medewerker goed in is.
+    check: {sterk: {present: true}}
+"""}, name="mini_fase")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("""\
+people: {employee: An}
+answers:
+  wil_gesprek: ja
+  wens: Heftruckattest halen
+  thema: opleiding
+  acties:
+    - {soort: technisch, wat: Heftruckopleiding volgen, meetbaar: attest, wanneer: 30-06-2026}
+  volgende: 2026-09-01
+  akkoord: true
+""")
+    started = json.loads(pop_process("run", "--pack", str(tmp_path / "mini_fase"), "--answers",
+                                     str(answers), "--partial", "--json").stdout)
+    plan_id = started["plan"]["id"]
+    assert started["plan"]["state"] == "conversation.planning"
+    child = spawn("run", "--resume", plan_id)
+    child.expect_exact("Warning: Vraag hoe tevreden de medewerker is.")
+    answer(child, "Reason to go on anyway", "")                  # rather answer it …
+    child.expect_exact("Warning: Vraag waar de medewerker goed in is.")
+    answer(child, "Reason to go on anyway", "")                  # … not asked in this phase
+    child.expect_exact("No question of this phase changes that")
+    answer(child, "Reason to go on anyway", "Vooraf niet voorbereid")
+    child.expect_exact("Analyse (step 2 of 3)")                  # back to where it is asked
+    answer(child, "Hoe tevreden ben je? (1–5)", "4")
+    child.expect_exact("The conversation is complete.")          # no loop, nothing re-asked
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Thema" not in child.before and "Reason" not in child.before
+    plan = json.loads(pop_process("show", plan_id, "--json").stdout)
+    assert plan["answers"]["niveau"] == 4
+    assert plan["overrides"]["sterkte_gevraagd"]["reason"] == "Vooraf niet voorbereid"
+    assert "tevredenheid_gevraagd" not in plan["overrides"]

@@ -176,3 +176,16 @@ def test_every_schema_property_has_title_and_description():
                 walk(value, f"{path}[{i}]")
 
     walk(load_schema("pack.schema.json"), "$")
+
+
+def test_pick_from_is_for_text_and_names_what_it_picks(make_pack, pop):
+    good = BASE.replace("{id: tweede, text: Tweede vraag?,",
+                        "{id: tweede, text: Tweede vraag?, pick_from: actions,")
+    assert pop("packs", "validate", str(make_pack({"pack.yaml": good}, "good"))).exit_code == 0
+    for bad, word in ((good.replace("pick_from: actions", "pick_from: rijen"),
+                       "pick_from: must be one of: actions"),
+                      (BASE.replace("type: bool}", "type: bool, pick_from: actions}"),
+                       "must be 'text'")):
+        result = pop("packs", "validate", str(make_pack({"pack.yaml": bad}, "bad")))
+        assert result.exit_code == 2 and "Traceback" not in result.stderr
+        assert "pack.yaml:1" in result.stderr and word in result.stderr, result.stderr

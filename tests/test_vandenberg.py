@@ -120,3 +120,60 @@ def test_the_next_cycle_puts_the_previous_afspraken_on_the_agenda(pop_env, tmp_p
     child.expect_exact("→ done (1 June 2026): Cursus afgerond")
     child.sendline("!")
     child.close()
+
+
+def own_questions(role: str) -> list[str]:
+    """The texts of the preparation questions a role of vandenberg answers alone."""
+    pack = ok_json("packs", "show", "vandenberg")
+    return [q["text"] for s in pack["phases"]["preparation"]["steps"]
+            for q in s.get("questions", [])
+            if q.get("answered_by", s.get("answered_by")) == role]
+
+
+def test_preparing_again_goes_on_where_it_stopped_and_knows_who_is_done(pop_env):
+    employee, manager = own_questions("employee"), own_questions("manager")
+    child = spawn("prepare", "--pack", "vandenberg", "--role", "employee")
+    for prompt, text in (("Name of the medewerker *", "Sanne de Vries"),
+                         ("Name of the leidinggevende", "Mark Jansen"),
+                         ("Date of the conversation", "16-03-2026")):
+        child.expect_exact(prompt)
+        child.sendline(text)
+    child.expect(r"Plan ([a-z0-9]{8}) created")
+    plan_id = child.match.group(1)
+    for prompt, text in ((employee[0], "Klanten helpen"), (employee[1], "")):
+        child.expect_exact(prompt)
+        child.sendline(text)
+    child.expect_exact(employee[2])
+    child.sendintr()                                       # Ctrl-C at the third question
+    child.expect(pexpect.EOF)
+    child.close()
+
+    child = spawn("prepare", plan_id, "--role", "employee")
+    child.expect_exact(f"Continuing at question 3 of {len(employee)}")
+    child.expect_exact(employee[2])                        # not question 1 again
+    child.sendline("<")                                    # the earlier ones are a < away
+    child.expect_exact(f"{employee[1]} (Medewerker): ")    # skipped before: nothing to keep
+    child.sendline("Mensen helpen")
+    for _question in employee[2:]:
+        child.expect(r"\(Medewerker\)[^\n]*: ")
+        child.sendline("")
+    child.expect_exact("Preparation saved.")
+    child.expect_exact("Leidinggevende prepares with: pop prepare")   # not yet done
+    child.expect(pexpect.EOF)
+
+    child = spawn("prepare", plan_id, "--role", "manager")
+    for _question in manager:
+        child.expect(r"\(Leidinggevende\)[^\n]*: ")
+        child.sendline("")
+    child.expect_exact("Preparation saved.")
+    child.expect_exact("Medewerker has prepared.")                    # she finished
+    child.expect(pexpect.EOF)
+    assert "Medewerker prepares with" not in child.before
+
+    child = spawn("prepare", plan_id, "--role", "employee")
+    child.expect_exact(f"All {len(employee)} questions were answered before")
+    child.expect_exact(f"{employee[0]} (Medewerker) [Klanten helpen]")
+    child.sendline("!")
+    child.expect(pexpect.EOF)
+    answers = ok_json("show", plan_id)["answers"]
+    assert answers["mw_goed_in"] == "Klanten helpen" and answers["mw_leukst"] == "Mensen helpen"

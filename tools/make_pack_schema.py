@@ -77,6 +77,12 @@ question_props = {
                  minItems=1, items={"$ref": "#/$defs/choice"}),
     "choices_from": p("Choices from settings", "Take the options from a list in the pack's "
                       "settings, by dotted key (e.g. `competenties.generiek`).", type="string"),
+    "pick_from": p("Pick from the plan", "`actions`: the answer names one of the plan's "
+                   "agreed actions (the rows its `smart` rule checks): pop lists them, "
+                   "numbered, and a number picks one (its text is stored); the evaluation "
+                   "says which actions it leaves out. For a `text` question, or a field of "
+                   "a `records` question (a row per action).",
+                   type="string", enum=["actions"]),
     "min": p("Minimum", "Lowest value of a number or scale.", type="number"),
     "max": p("Maximum", "Highest value of a number or scale.", type="number"),
     "when": p("Asked when", "Only asked when this condition on earlier answers holds.",
@@ -107,6 +113,8 @@ question = {
          "then": {"required": ["fields"]}},
         {"if": {"properties": {"type": {"enum": ["choice", "multichoice"]}}, "required": ["type"]},
          "then": {"anyOf": [{"required": ["choices"]}, {"required": ["choices_from"]}]}},
+        {"if": {"required": ["pick_from"]},
+         "then": {"properties": {"type": {"const": "text"}}}},
     ],
 }
 

@@ -290,16 +290,27 @@ def register(cli: click.Group) -> None:
             if not guarded(lambda: interview.run(hold_at_end=True),
                            f"pop evaluate {session.plan.id}"):
                 return
+        from engine.followup import unevaluated
+
+        from .interview import shorten
+
         plan = session.plan
         ready = session.lifecycle.check_step(plan, plan.state) is None and not problems
+        left = unevaluated(plan)
         if as_json:
             echo_json({"plan": plan.summary(), "ready_to_close": ready,
-                       "problems": [p.as_dict() for p in problems]})
+                       "problems": [p.as_dict() for p in problems],
+                       "unevaluated": None if left is None else
+                       [{"n": a["n"], "label": a["label"]} for a in left]})
             return
         for problem in problems:
             click.echo(str(problem), err=True)
         click.echo(_("Evaluation of plan {id} recorded ({state}).").format(id=plan.id,
                                                                          state=plan.state))
+        if left:
+            click.secho(_("Actions not evaluated yet:"), fg="yellow")
+            for action in left:
+                click.echo(f"  {action['n']}. {shorten(action['label'], 90)}")
         if ready:
             click.echo(_("Close it with: pop close {id}").format(id=plan.id))
 

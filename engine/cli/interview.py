@@ -166,43 +166,53 @@ class Interview:
         """Ask one role its preparation questions, all steps, without moving the plan.
 
         For packs where each person prepares alone before the conversation (Van den Berg's
-        aankondiging). Returns how many questions were asked.
+        aankondiging). Starts at the first question not asked before (``<`` goes back to the
+        earlier ones); returns how many questions the role has.
         """
         pack = self.pack
-        steps = [s for s in pack.steps("preparation")
-                 if any(pack.answered_by(q["id"]) == role for q in s.get("questions", []))]
-        asked = 0
+        own = self.session.preparation(role)
+        if not own:
+            return 0
         click.echo(legend())
-        for step in steps:
-            questions = [q for q in self.session.questions(step["id"])
-                         if pack.answered_by(q["id"]) == role]
-            click.echo("")
-            click.secho(f"━━ {self.t(pack.phase('preparation').get('title'))} · "
-                        f"{self.t(step['title'])} ━━", bold=True)
-            guidance = step.get("guidance") or {}
-            if guidance.get("text"):
-                click.echo(_("Guidance: {text}").format(text=self.t(guidance["text"])))
-            index = 0
-            while index < len(questions):
-                question = questions[index]
-                try:
-                    value = self.ask_question(question)
-                except _Back:
-                    index = max(index - 1, 0)
-                    continue
-                try:
-                    self.session.answer(question["id"], value)
-                except PlanChanged as changed:
-                    click.secho(f"↻ {changed}", fg="yellow", bold=True)
-                    if self.session.plan.phase != "preparation":
-                        click.echo(_("The preparation is over; your last answer was not "
-                                     "saved."))
-                        return asked
-                    continue  # asked again, with what the other person answered
-                self.tell_news()
-                asked += 1
-                index += 1
-        return asked
+        todo = self.session.still_to_prepare(role)
+        index = own.index(todo[0]) if todo else 0
+        if not todo:
+            click.echo(_("All {n} questions were answered before; Enter keeps each answer.")
+                       .format(n=len(own)))
+        elif index:
+            click.echo(_("Continuing at question {n} of {m}; < goes back to the earlier "
+                         "ones.").format(n=index + 1, m=len(own)))
+        shown = None
+        while index < len(own):
+            question = own[index]
+            step = pack.questions[question["id"]].step
+            if step["id"] != shown:
+                shown = step["id"]
+                click.echo("")
+                click.secho(f"━━ {self.t(pack.phase('preparation').get('title'))} · "
+                            f"{self.t(step['title'])} ━━", bold=True)
+                guidance = step.get("guidance") or {}
+                if guidance.get("text"):
+                    click.echo(_("Guidance: {text}").format(text=self.t(guidance["text"])))
+            try:
+                value = self.ask_question(question)
+            except _Back:
+                index = max(index - 1, 0)
+                continue
+            try:
+                self.session.answer(question["id"], value)
+            except PlanChanged as changed:
+                click.secho(f"↻ {changed}", fg="yellow", bold=True)
+                if self.session.plan.phase != "preparation":
+                    click.echo(_("The preparation is over; your last answer was not "
+                                 "saved."))
+                    return len(own)
+                continue  # asked again, with what the other person answered
+            self.tell_news()
+            own = self.session.preparation(role)  # a later question may depend on this one
+            index = next((i + 1 for i, q in enumerate(own) if q["id"] == question["id"]),
+                         index + 1)
+        return len(own)
 
     def show_step(self) -> None:
         plan, pack = self.session.plan, self.pack
@@ -328,14 +338,28 @@ class Interview:
                 q["id"] for q in self.session.questions())
         for veto in blocked.vetoes:
             click.echo("  - " + veto)
+        causes = []  # (state, questions) of each warning the leader will rather answer to
         for f in blocked.needs_override:
-            if not self.handle_findings([f]):
-                rule = rules.get(f.rule, {})
-                concerned |= condition_refs(rule.get("check"))
+            while not self.handle_findings([f]):
+                cause = self.session.cause_of(f.rule)
+                if cause is not None:
+                    causes.append(cause)
+                    break
+                click.echo(_("No question of this phase changes that: give a reason to go on, "
+                             "or ! to pause."))
+        here = self.session.plan.state
+        concerned |= {q for state, questions in causes if state == here for q in questions}
         asked = [q["id"] for q in self.session.questions() if q["id"] in concerned]
         if asked:
             self.revisit.update(asked)
             self.session.set_cursor(asked[0])
+        elif causes:  # back to the earlier step that asks what the warning is about
+            sequence = self.session.lifecycle.sequence
+            state, questions = min(causes, key=lambda cause: sequence.index(cause[0]))
+            while self.session.plan.state != state and self.session.can_go_back():
+                self.session.back()
+            self.revisit.update(questions)
+            self.session.set_cursor(questions[0])
         elif blocked.vetoes or blocked.errors:
             raise Paused()  # nothing to ask here would resolve it
 
@@ -364,13 +388,16 @@ class Interview:
             click.echo(_("Guidance: {text}").format(text=self.t(guidance["text"])))
         if question and question.get("examples"):
             click.echo(_("Examples:"))
-            click.echo(self.render_value(question, question["examples"], indent="  "))
+            click.echo(self.render_value(question, question["examples"], indent="  ",
+                                         numbered=False))
         click.echo(legend())
 
     def ask_question(self, question: dict) -> Any:
         if question.get("type") == "records":
             return self.ask_records(question)
         current = self.session.plan.answers.get(question["id"], question.get("default"))
+        if question.get("pick_from") == "actions":
+            return self.ask_action(question, self.label(question), current, [], 0)
         return self.ask_value(question, self.label(question), current)
 
     def ask_value(self, question: dict, label: str, current: Any) -> Any:
@@ -430,12 +457,15 @@ class Interview:
             return "; ".join(value)
         return str(value)
 
-    def render_value(self, question: dict, value: Any, indent: str = "") -> str:
+    def render_value(self, question: dict, value: Any, indent: str = "",
+                     numbered: bool = True) -> str:
+        """An answer as the person reads it; a table's rows numbered as they are chosen by
+        (``numbered=False``: bulleted, for the examples, which are no rows of the plan)."""
         if question.get("type") == "records" and isinstance(value, list):
             lines = []
             fields = question["fields"]
             for n, row in enumerate(value, start=1):
-                lines.append(f"{indent}{n}. " + " · ".join(
+                lines.append(f"{indent}{f'{n}.' if numbered else '•'} " + " · ".join(
                     f"{self.t(f['text'])}: {self.show(f, row.get(f['id']))}"
                     for f in fields if row.get(f["id"]) not in (None, "")))
             return "\n".join(lines)
@@ -448,7 +478,11 @@ class Interview:
             click.echo(self.t(question["help"]))
         if question.get("examples"):
             click.echo(_("Examples (not stored):"))
-            click.echo(self.render_value(question, question["examples"], indent="  "))
+            click.echo(self.render_value(question, question["examples"], indent="  ",
+                                         numbered=False))
+        partial = self.session.partial_row(question["id"])
+        if partial is not None and self.resume_row(question, rows, partial):
+            return self.add_rows(question, rows)
         if not rows:
             return self.add_rows(question, rows)
         while True:
@@ -469,47 +503,120 @@ class Interview:
                     rows.pop(n)
                     self.session.answer(question["id"], list(rows))  # kept, like every change
                 else:
-                    rows[n] = self.ask_row(question, n + 1, rows[n])
+                    rows[n] = self.ask_row(question, n + 1, rows[n], rows) or rows[n]
                     self.session.answer(question["id"], list(rows))
             else:
                 click.secho(_("Not understood."), fg="red")
 
+    def resume_row(self, question: dict, rows: list[dict], partial: dict) -> bool:
+        """Offer the row that was being typed when the interview stopped; go on with it or
+        drop it. True when it was a new row (so more rows may follow)."""
+        n = partial.get("row")
+        changing = isinstance(n, int) and 1 <= n <= len(rows)
+        click.secho(_("Row {n} was being changed when the conversation stopped:").format(n=n)
+                    if changing else
+                    _("A new row was being typed when the conversation stopped:"), fg="yellow")
+        click.echo(self.render_value(question, [partial["values"]], indent="  ",
+                                     numbered=False))
+        while True:
+            word = ask(_("Enter: go on with this row · -: drop it")).strip()
+            if word in ("?", BACK, PAUSE):
+                self.command(word, question)
+                continue
+            if word in ("", CLEAR):
+                break
+            click.secho(_("Not understood."), fg="red")
+        if word == CLEAR:
+            self.session.keep_partial_row(question["id"], None, {})
+            return False
+        if changing:
+            rows[n - 1] = self.ask_row(question, n, rows[n - 1], rows, partial["values"]) \
+                or rows[n - 1]
+        else:
+            row = self.ask_row(question, len(rows) + 1, {}, rows, partial["values"])
+            if not row:
+                return False
+            rows.append(row)
+        self.session.answer(question["id"], list(rows))  # the row is done: an answer now
+        return not changing
+
     def add_rows(self, question: dict, rows: list[dict]) -> list[dict]:
         click.echo(_("Enter on the first field of a new row ends the list."))
-        while True:
-            row = self.ask_row(question, len(rows) + 1, {})
+        while not (question.get("max_items") and len(rows) >= question["max_items"]):
+            row = self.ask_row(question, len(rows) + 1, {}, rows)
             if not row:
                 return rows
             rows.append(row)
             self.session.answer(question["id"], list(rows))  # a finished row is never lost
-            if question.get("max_items") and len(rows) >= question["max_items"]:
-                return rows
+        return rows
 
-    def ask_row(self, question: dict, n: int, row: dict) -> dict:
-        """One row, field by field; ``<`` goes back a field (at the first, out of the table)."""
+    def ask_row(self, question: dict, n: int, row: dict, rows: list[dict],
+                typed: dict | None = None) -> dict:
+        """One row, field by field; ``<`` goes back a field (at the first, out of the table).
+
+        ``row``: the row being changed ({} for a new one); ``typed``: fields typed before
+        (a row offered again). Each field is kept as it is typed (:meth:`Session.
+        keep_partial_row`), so Ctrl-C or a crash in the middle of a row loses nothing.
+        """
         click.secho(_("Row {n}").format(n=n), bold=True)
         fields = question["fields"]
-        new: dict = {}
+        new: dict = dict(typed or {})
+        changing = n if row else None
         i = 0
         while i < len(fields):
             field = fields[i]
             label = "  " + self.t(field["text"]) + (" *" if field.get("required") else "")
+            current = new.get(field["id"], row.get(field["id"]))
+            asked = {**field, "required": field.get("required") and i > 0}
             try:
-                value = self.ask_value({**field, "required": field.get("required") and i > 0},
-                                       label, new.get(field["id"], row.get(field["id"])))
+                if field.get("pick_from") == "actions":
+                    value = self.ask_action(asked, label, current, rows, n)
+                else:
+                    value = self.ask_value(asked, label, current)
             except _Back:
                 if i == 0:
                     raise
                 i -= 1
                 continue
             if i == 0 and value is None and not row:
+                self.session.keep_partial_row(question["id"], None, {})
                 return {}
             if value is not None:
                 new[field["id"]] = value
             else:
                 new.pop(field["id"], None)
+            self.session.keep_partial_row(question["id"], changing, new)
             i += 1
         return new
+
+    def ask_action(self, field: dict, label: str, current: Any, rows: list[dict],
+                   n: int) -> Any:
+        """A field that names one of the plan's actions (``pick_from: actions``): the
+        actions numbered, those other rows name marked; a number picks one (its text is
+        stored), other text is taken as typed."""
+        from engine.followup import actions, same_action
+
+        found = actions(self.session.plan)
+        if not found:
+            return self.ask_value(field, label, current)
+        named = [r.get(field["id"]) for i, r in enumerate(rows, start=1) if i != n]
+        click.echo(label)
+        for action in found:
+            done = any(same_action(action, value) for value in named)
+            click.echo(f"  {action['n']}. {shorten(action['label'], 90)}"
+                       + ("  ✓ " + _("evaluated") if done else ""))
+        while True:
+            indent = label[:len(label) - len(label.lstrip())]
+            value = self.ask_value(field, indent + _("Choose a number (or type the action)"),
+                                   current)
+            if isinstance(value, str) and value.strip().isdigit():
+                number = int(value.strip())
+                if 1 <= number <= len(found):
+                    return found[number - 1]["label"]
+                click.secho("✗ " + _("choose a number from {low} to {high}").format(
+                    low=1, high=len(found)), fg="red")
+                continue
+            return value
 
     # --- after the conversation ----------------------------------------------------------------
     def show_actions(self, actions: list[dict]) -> None:

@@ -120,8 +120,11 @@ def register_prepare(cli: click.Group) -> None:
             for q in s.get("questions", []))]
         click.echo(_("Preparation saved."))
         for other in others:
-            click.echo(_("{role} prepares with: pop prepare {id} --role {other}").format(
-                role=pack.role_name(other), id=plan.id, other=other))
+            if session.still_to_prepare(other):
+                click.echo(_("{role} prepares with: pop prepare {id} --role {other}").format(
+                    role=pack.role_name(other), id=plan.id, other=other))
+            else:
+                click.echo(_("{role} has prepared.").format(role=pack.role_name(other)))
         click.echo(_("The conversation continues with: pop run --resume {id}").format(id=plan.id))
 
 
