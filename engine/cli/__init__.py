@@ -1,11 +1,15 @@
 """The ``pop`` command line. Thin: parse, call the core, print.
 
 Commands are built in functions (not at import), after the language is chosen, so that
-every help text is in the user's language; plugins add theirs through a hook.
+every help text is in the user's language; plugins add theirs through a hook. The table in
+:mod:`engine.cli.commands` (generated) names each command's module and help, so that a command
+imports only its own module, and ``pop --help`` none; plugins are looked for only when a name
+is not pop's own, or for the list of commands.
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 from collections.abc import Sequence
 
@@ -13,15 +17,57 @@ import click
 
 from engine import __version__
 from engine.errors import PopError, ProblemsError
-from engine.i18n import LANGUAGES, _, localize_click, set_language
+from engine.i18n import LANGUAGES, _, current_language, localize_click, set_language
 
+from .commands import COMMANDS
 from .context import App
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class PopGroup(click.Group):
-    """Turns a user's mistake (:class:`PopError`) into a message and an exit code."""
+    """Turns a user's mistake (:class:`PopError`) into a message and an exit code; loads a
+    command's module when the command is asked for."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003 - click's
+        super().__init__(*args, **kwargs)
+        self._loaded: set[str] = set()
+        self._plugins_added = False
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._add_plugin_commands()
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands:
+            if name in COMMANDS:
+                for module in COMMANDS[name][0]:
+                    if module not in self._loaded:
+                        self._loaded.add(module)
+                        importlib.import_module(f"engine.cli.{module}").register(self)
+            else:
+                self._add_plugin_commands()
+        return self.commands.get(name)
+
+    def _add_plugin_commands(self) -> None:
+        if not self._plugins_added:
+            self._plugins_added = True
+            from engine.plugins import get_plugins, third_party_plugins
+
+            if third_party_plugins():  # only plugins add commands: without any, skip loading
+                get_plugins().add_commands(self)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The list of commands from the table: no command module is imported for it."""
+        shown = [name for name in self.list_commands(ctx) if not (
+            self.commands[name].hidden if name in self.commands else COMMANDS[name][2])]
+        if not shown:
+            return
+        limit = formatter.width - 6 - max(map(len, shown))
+        rows = [(name, (self.commands.get(name) or click.Command(name, help=_(COMMANDS[name][1])))
+                 .get_short_help_str(limit)) for name in shown]
+        with formatter.section(click.core._("Commands")):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]
         try:
@@ -63,21 +109,7 @@ def _lang_from_argv(argv: Sequence[str]) -> str | None:
 
 
 def build_cli() -> click.Group:
-    """The whole command tree, in the language in force, with the plugins' commands."""
-    from . import (
-        authoring_cmd,
-        cycle_cmd,
-        export_cmd,
-        packs_cmd,
-        people_cmd,
-        plans_cmd,
-        plugins_cmd,
-        report_cmd,
-        run_cmd,
-        serve_cmd,
-        store_cmd,
-    )
-
+    """The command tree, in the language in force (commands and plugins load when used)."""
     @click.group(cls=PopGroup, context_settings=CONTEXT_SETTINGS,
                  help=_("pop: POP-gesprekken (personal development plans) as guided, "
                         "rule-checked conversations, from content packs."))
@@ -94,16 +126,10 @@ def build_cli() -> click.Group:
     @click.pass_context
     def cli(ctx: click.Context, lang: str | None, data_dir: str | None,
             store_url: str | None) -> None:
-        localize_click(set_language(lang))
+        if lang and lang != current_language():  # main() set it already from argv and POP_LANG
+            localize_click(set_language(lang))
         ctx.obj = App(data_dir=data_dir, store_url=store_url)
 
-    for module in (packs_cmd, authoring_cmd, plugins_cmd, run_cmd, plans_cmd, cycle_cmd,
-                   people_cmd, export_cmd, store_cmd, report_cmd, serve_cmd):
-        module.register(cli)
-    from engine.plugins import get_plugins, third_party_plugins
-
-    if third_party_plugins():  # only plugins add commands: without any, skip loading them
-        get_plugins().add_commands(cli)
     return cli
 
 
