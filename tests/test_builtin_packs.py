@@ -150,8 +150,12 @@ def test_vtoc_seed_rows_warn_but_do_not_block(tmp_path):
     data["answers"]["pop_tabel"] = table["examples"]
     result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
     assert result.returncode == 2
-    assert "rules.smart: warning" in result.stderr
-    assert "'Doorlopend' is not a date" in result.stderr
+    smart = [line for line in result.stderr.splitlines() if "rules.smart: warning" in line]
+    # SMART as a warning: only the row with timing "Doorlopend" asks for a reason; "Beter …"
+    # and "Meer …" are the seed's own goals, and the form has no column that measures
+    assert len(smart) == 1 and "'Doorlopend' is not a date" in smart[0], result.stderr
+    assert "Meer verantwoordelijkheid" in smart[0]
+    assert "vague" not in result.stderr and "not Meetbaar" not in result.stderr
     assert ": error:" not in result.stderr
     data["overrides"] = {"smart": "Besproken; doorlopende coaching, evaluatie na 3 maanden."}
     result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
@@ -195,3 +199,14 @@ def test_printed_plan_keeps_the_preparation_private_and_names_the_signer(pop_env
     assert data["answers"]["gespreksdoel"].split()[0] in html
     assert "A. Bakker" in html
     assert "follow_up.opvolging" not in html.split("<body", 1)[1]
+
+
+def test_vtoc_guide_shows_the_seed_rows_as_the_seed_does(pop_env):
+    guide = pop_process("guide", "vtoc").stdout
+    table = pack_data("vtoc")["phases"]["conversation"]["steps"]
+    rows = next(q for s in table for q in s.get("questions", []) if q["id"] == "pop_tabel")
+    for row in rows["examples"]:
+        assert f"| vb. {row['doelstelling']} | {row['actie']} | {row['timing']} |" in guide
+    planning = guide.split("### Concrete planning", 1)[1].split("\n### ", 1)[0]
+    assert "Doorlopend’" not in planning and "Herschrijf" not in planning  # no verdict on them
+    assert "SMART" in planning
