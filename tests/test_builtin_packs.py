@@ -210,3 +210,43 @@ def test_vtoc_guide_shows_the_seed_rows_as_the_seed_does(pop_env):
     planning = guide.split("### Concrete planning", 1)[1].split("\n### ", 1)[0]
     assert "Doorlopend’" not in planning and "Herschrijf" not in planning  # no verdict on them
     assert "SMART" in planning
+
+
+def test_vdab_disagreement_is_a_warning_whose_reason_the_sjabloon_prints(tmp_path):
+    data = example("vdab")
+    data["answers"].update(akkoord=False, geen_gevolgen_vermeld=False, geinformeerd_upload=False)
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    # what the leidraad asks the begeleider to do or check warns; one sentence, one severity
+    for rule in ("akkoord", "geen_gevolgen", "upload_vdab"):
+        assert f"rules.{rule}: warning" in result.stderr, result.stderr
+    assert ": error:" not in result.stderr
+    reason = "Niet akkoord met actie 2: liever eerst de heftruckopleiding."
+    data["overrides"] = {"akkoord": reason, "geen_gevolgen": "Volgende keer.",
+                         "upload_vdab": "Volgende keer."}
+    plan_id = json.loads(pop_process("run", "--answers", str(write_answers(tmp_path, data)),
+                                     "--json").stdout)["plan"]["id"]
+    for fmt in ("md", "html"):
+        sjabloon = pop_process("export", plan_id, "--format", fmt).stdout
+        assert "Niet akkoord met" in sjabloon and "liever eerst de heftruckopleiding" in sjabloon
+
+
+def test_vdab_documents_use_the_leidraads_words(pop_env):
+    guide = pop_process("guide", "vdab").stdout
+    pack = pack_data("vdab")
+    conditional = [r for r in pack["rules"] if r["severity"] == "hint" and "when" in r
+                   and r["id"] != "nieuw_traject"]
+    assert conditional
+    for rule in conditional:                       # §2 "Wat als …?", also on paper
+        assert rule["message"].startswith("Wat als ") and rule["message"] in guide
+    assert "Hoe zie of meet je" in guide
+    plan_id = json.loads(pop_process("run", "--answers", str(EXAMPLES / "vdab-answers.yaml"),
+                                     "--json").stdout)["plan"]["id"]
+    md = pop_process("export", plan_id).stdout
+    html = pop_process("export", plan_id, "--format", "html").stdout
+    gespreksvoerder = example("vdab")["answers"]["gespreksvoerder"]
+    assert f"| **Gespreksvoerder** | {gespreksvoerder} |" in md and gespreksvoerder in html
+    assert "Tegen wanneer (Tijdsgebonden)" in md and "Deadline" not in md
+    for text in (guide, md, html):
+        assert "settings." not in text                # no pack keys in what people read
+    assert "laadt" not in html                        # who uploads: the leidraad does not say

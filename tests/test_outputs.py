@@ -327,7 +327,7 @@ def test_guide_holds_the_agenda_guidance_dos_and_donts(pop):
     assert "**Open vragen die je kunt stellen (DO's):**\n\n- Wat doe je graag op het werk?" in text
     assert "**Valkuilen (DON'Ts):**" in text
     assert "- Het gesprek te veel sturen door suggestieve of gesloten vragen te stellen." in text
-    assert "> De medewerker heeft geen realistisch doel voor ogen." in text
+    assert "> Wat als de medewerker geen realistisch doel voor ogen heeft?" in text
     assert "- [ ] Welke acties spreken jullie af? _(samen, verplicht)_" in text
     html = pop("guide", "vdab", "--format", "html").stdout
     assert "Valkuilen (DON&#39;Ts)" in html and "<h3>2. Analyse: wie ben ik?" in html
