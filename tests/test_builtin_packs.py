@@ -250,3 +250,59 @@ def test_vdab_documents_use_the_leidraads_words(pop_env):
     for text in (guide, md, html):
         assert "settings." not in text                # no pack keys in what people read
     assert "laadt" not in html                        # who uploads: the leidraad does not say
+
+
+def test_vandenberg_invitation_carries_only_what_the_employee_is_meant_to_read(pop_env):
+    data = example("vandenberg")
+    plan_id = json.loads(pop_process("run", "--answers", str(EXAMPLES / "vandenberg-answers.yaml"),
+                                     "--json").stdout)["plan"]["id"]
+    steps = {s["id"]: s for s in pack_data("vandenberg")["phases"]["preparation"]["steps"]}
+    first_name = data["people"]["employee"].split()[0]
+    for fmt in ("md", "html"):
+        letter = pop_process("invite", plan_id, "--format", fmt).stdout
+        assert f"Beste {first_name}," in letter and data["people"]["employee"] + "," not in letter
+        for q in steps["aankondiging_medewerker"]["questions"]:
+            assert q["text"] in letter
+        for q in steps["aankondiging_leidinggevende"]["questions"]:   # the leader's own
+            assert q["text"] not in letter
+        assert "competentieprofiel" not in letter and "Stroommogelijkheden" not in letter
+        for point in (data["answers"]["gesprekspunten_medewerker"]
+                      + data["answers"]["gesprekspunten_leidinggevende"]):
+            assert point.replace("'", "&#39;" if fmt == "html" else "'") in letter
+        assert "de leidinggevende" not in letter.split("Beste", 1)[1]     # one voice: "ik"
+
+
+def test_vandenberg_preparation_warns_only_when_nothing_was_prepared(tmp_path):
+    data = example("vandenberg")
+    prepared = {k: v for k, v in data["answers"].items() if k.startswith("mw_")}
+    for key in prepared:
+        del data["answers"][key]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2 and "rules.voorbereiding_medewerker: warning" in result.stderr
+    assert "na te denken" in result.stderr
+    data["answers"]["mw_goed_in"] = "Klanten helpen"                 # thought about one
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_vandenberg_smart_comes_from_a_tip_and_warns(tmp_path):
+    data = example("vandenberg")
+    del data["answers"]["afspraken"][0]["meetbaar"]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    assert "rules.smart_afspraken: warning" in result.stderr and ": error:" not in result.stderr
+    data["overrides"] = {"smart_afspraken": "Het certificaat is de maat; besproken."}
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_vandenberg_guide_avoids_without_double_negatives_and_holds_the_definitie(pop_env):
+    guide = pop_process("guide", "vandenberg").stdout
+    avoid = [line for block in guide.split("**Vermijd:**")[1:]
+             for line in block.strip().split("\n\n", 1)[0].splitlines()]
+    # each item names what to avoid; "Vermijd: ga niet …" would say the opposite
+    assert avoid and not [line for line in avoid
+                          if re.search(r"\b(niet|geen)\b", re.split(r"[.:]", line)[0])]
+    assert "zonder direct in discussie te gaan" in guide
+    for words in ("mobiliteitsbeleid", "vergrijzing", "zelfs bedreigend aan"):
+        assert words in guide
