@@ -150,8 +150,12 @@ def test_vtoc_seed_rows_warn_but_do_not_block(tmp_path):
     data["answers"]["pop_tabel"] = table["examples"]
     result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
     assert result.returncode == 2
-    assert "rules.smart: warning" in result.stderr
-    assert "'Doorlopend' is not a date" in result.stderr
+    smart = [line for line in result.stderr.splitlines() if "rules.smart: warning" in line]
+    # SMART as a warning: only the row with timing "Doorlopend" asks for a reason; "Beter …"
+    # and "Meer …" are the seed's own goals, and the form has no column that measures
+    assert len(smart) == 1 and "'Doorlopend' is not a date" in smart[0], result.stderr
+    assert "Meer verantwoordelijkheid" in smart[0]
+    assert "vague" not in result.stderr and "not Meetbaar" not in result.stderr
     assert ": error:" not in result.stderr
     data["overrides"] = {"smart": "Besproken; doorlopende coaching, evaluatie na 3 maanden."}
     result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
@@ -195,3 +199,110 @@ def test_printed_plan_keeps_the_preparation_private_and_names_the_signer(pop_env
     assert data["answers"]["gespreksdoel"].split()[0] in html
     assert "A. Bakker" in html
     assert "follow_up.opvolging" not in html.split("<body", 1)[1]
+
+
+def test_vtoc_guide_shows_the_seed_rows_as_the_seed_does(pop_env):
+    guide = pop_process("guide", "vtoc").stdout
+    table = pack_data("vtoc")["phases"]["conversation"]["steps"]
+    rows = next(q for s in table for q in s.get("questions", []) if q["id"] == "pop_tabel")
+    for row in rows["examples"]:
+        assert f"| vb. {row['doelstelling']} | {row['actie']} | {row['timing']} |" in guide
+    planning = guide.split("### Concrete planning", 1)[1].split("\n### ", 1)[0]
+    assert "Doorlopend’" not in planning and "Herschrijf" not in planning  # no verdict on them
+    assert "SMART" in planning
+
+
+def test_vdab_disagreement_is_a_warning_whose_reason_the_sjabloon_prints(tmp_path):
+    data = example("vdab")
+    data["answers"].update(akkoord=False, geen_gevolgen_vermeld=False, geinformeerd_upload=False)
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    # what the leidraad asks the begeleider to do or check warns; one sentence, one severity
+    for rule in ("akkoord", "geen_gevolgen", "upload_vdab"):
+        assert f"rules.{rule}: warning" in result.stderr, result.stderr
+    assert ": error:" not in result.stderr
+    reason = "Niet akkoord met actie 2: liever eerst de heftruckopleiding."
+    data["overrides"] = {"akkoord": reason, "geen_gevolgen": "Volgende keer.",
+                         "upload_vdab": "Volgende keer."}
+    plan_id = json.loads(pop_process("run", "--answers", str(write_answers(tmp_path, data)),
+                                     "--json").stdout)["plan"]["id"]
+    for fmt in ("md", "html"):
+        sjabloon = pop_process("export", plan_id, "--format", fmt).stdout
+        assert "Niet akkoord met" in sjabloon and "liever eerst de heftruckopleiding" in sjabloon
+
+
+def test_vdab_documents_use_the_leidraads_words(pop_env):
+    guide = pop_process("guide", "vdab").stdout
+    pack = pack_data("vdab")
+    conditional = [r for r in pack["rules"] if r["severity"] == "hint" and "when" in r
+                   and r["id"] != "nieuw_traject"]
+    assert conditional
+    for rule in conditional:                       # §2 "Wat als …?", also on paper
+        assert rule["message"].startswith("Wat als ") and rule["message"] in guide
+    assert "Hoe zie of meet je" in guide
+    plan_id = json.loads(pop_process("run", "--answers", str(EXAMPLES / "vdab-answers.yaml"),
+                                     "--json").stdout)["plan"]["id"]
+    md = pop_process("export", plan_id).stdout
+    html = pop_process("export", plan_id, "--format", "html").stdout
+    gespreksvoerder = example("vdab")["answers"]["gespreksvoerder"]
+    assert f"| **Gespreksvoerder** | {gespreksvoerder} |" in md and gespreksvoerder in html
+    assert "Tegen wanneer (Tijdsgebonden)" in md and "Deadline" not in md
+    for text in (guide, md, html):
+        assert "settings." not in text                # no pack keys in what people read
+    assert "laadt" not in html                        # who uploads: the leidraad does not say
+
+
+def test_vandenberg_invitation_carries_only_what_the_employee_is_meant_to_read(pop_env):
+    data = example("vandenberg")
+    plan_id = json.loads(pop_process("run", "--answers", str(EXAMPLES / "vandenberg-answers.yaml"),
+                                     "--json").stdout)["plan"]["id"]
+    steps = {s["id"]: s for s in pack_data("vandenberg")["phases"]["preparation"]["steps"]}
+    first_name = data["people"]["employee"].split()[0]
+    for fmt in ("md", "html"):
+        letter = pop_process("invite", plan_id, "--format", fmt).stdout
+        assert f"Beste {first_name}," in letter and data["people"]["employee"] + "," not in letter
+        for q in steps["aankondiging_medewerker"]["questions"]:
+            assert q["text"] in letter
+        for q in steps["aankondiging_leidinggevende"]["questions"]:   # the leader's own
+            assert q["text"] not in letter
+        assert "competentieprofiel" not in letter and "Stroommogelijkheden" not in letter
+        for point in (data["answers"]["gesprekspunten_medewerker"]
+                      + data["answers"]["gesprekspunten_leidinggevende"]):
+            assert point.replace("'", "&#39;" if fmt == "html" else "'") in letter
+        assert "de leidinggevende" not in letter.split("Beste", 1)[1]     # one voice: "ik"
+
+
+def test_vandenberg_preparation_warns_only_when_nothing_was_prepared(tmp_path):
+    data = example("vandenberg")
+    prepared = {k: v for k, v in data["answers"].items() if k.startswith("mw_")}
+    for key in prepared:
+        del data["answers"][key]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2 and "rules.voorbereiding_medewerker: warning" in result.stderr
+    assert "na te denken" in result.stderr
+    data["answers"]["mw_goed_in"] = "Klanten helpen"                 # thought about one
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_vandenberg_smart_comes_from_a_tip_and_warns(tmp_path):
+    data = example("vandenberg")
+    del data["answers"]["afspraken"][0]["meetbaar"]
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)))
+    assert result.returncode == 2
+    assert "rules.smart_afspraken: warning" in result.stderr and ": error:" not in result.stderr
+    data["overrides"] = {"smart_afspraken": "Het certificaat is de maat; besproken."}
+    result = pop_process("run", "--answers", str(write_answers(tmp_path, data)), "--json")
+    assert result.returncode == 0, result.stderr
+
+
+def test_vandenberg_guide_avoids_without_double_negatives_and_holds_the_definitie(pop_env):
+    guide = pop_process("guide", "vandenberg").stdout
+    avoid = [line for block in guide.split("**Vermijd:**")[1:]
+             for line in block.strip().split("\n\n", 1)[0].splitlines()]
+    # each item names what to avoid; "Vermijd: ga niet …" would say the opposite
+    assert avoid and not [line for line in avoid
+                          if re.search(r"\b(niet|geen)\b", re.split(r"[.:]", line)[0])]
+    assert "zonder direct in discussie te gaan" in guide
+    for words in ("mobiliteitsbeleid", "vergrijzing", "zelfs bedreigend aan"):
+        assert words in guide

@@ -81,7 +81,7 @@ def test_a_plan_from_a_file_on_a_full_disk_is_stored_whole_or_not_at_all(disk):
             (new,) = set(after) - set(before)
             assert new in result.stdout
             shown = pop_on(disk, "show", new).stdout
-            assert "Hoe ziet of meet je" in shown or "stapelt" in shown  # the whole plan
+            assert "Hoe zie of meet je" in shown or "stapelt" in shown  # the whole plan
         else:
             assert result.returncode == 2 and "full" in result.stderr, result.stderr
             assert after == before, "a failed run left a plan behind"

@@ -327,7 +327,7 @@ def test_guide_holds_the_agenda_guidance_dos_and_donts(pop):
     assert "**Open vragen die je kunt stellen (DO's):**\n\n- Wat doe je graag op het werk?" in text
     assert "**Valkuilen (DON'Ts):**" in text
     assert "- Het gesprek te veel sturen door suggestieve of gesloten vragen te stellen." in text
-    assert "> De medewerker heeft geen realistisch doel voor ogen." in text
+    assert "> Wat als de medewerker geen realistisch doel voor ogen heeft?" in text
     assert "- [ ] Welke acties spreken jullie af? _(samen, verplicht)_" in text
     html = pop("guide", "vdab", "--format", "html").stdout
     assert "Valkuilen (DON&#39;Ts)" in html and "<h3>2. Analyse: wie ben ik?" in html
@@ -335,16 +335,16 @@ def test_guide_holds_the_agenda_guidance_dos_and_donts(pop):
     assert own.startswith("# POP-gesprek volgens stappenplan")
 
 
-def test_invite_has_the_date_and_the_preparation_questions_per_role(pop, plans):
+def test_invite_has_the_date_and_the_employees_preparation_questions(pop, plans):
     text = pop("invite", plans["vandenberg"]).stdout
     assert "| **Datum POP-gesprek** | 16 maart 2026 |" in text
     assert "| 2 maart 2026 | Stap 1, aankondiging" in text
     assert "| 9 maart 2026 | Stap 2, afstemming" in text
-    assert "## Voorbereidingsvragen voor de medewerker\n\n1. Waar ben ik goed in?" in text
-    assert "## Voorbereidingsvragen voor de leidinggevende" in text
+    assert "## Vragen om over na te denken\n\n1. Waar ben ik goed in?" in text
+    assert "leidinggevende" not in text.split("## Vragen om over na te denken", 1)[1]
     assert text == pop("export", plans["vandenberg"], "--template", "uitnodiging").stdout
     html = pop("invite", plans["vandenberg"], "--format", "html").stdout
-    assert "<h2>Voorbereidingsvragen voor de medewerker</h2>" in html
+    assert "<h2>Vragen om over na te denken</h2>" in html
     assert "2 maart 2026" in html
     refused = pop("invite", plans["vdab"])
     assert refused.exit_code == 2

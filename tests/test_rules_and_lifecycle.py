@@ -46,6 +46,8 @@ def test_smart_letters_and_vague_words(pack):
     messages = [m for m, *_rest in found]
     assert any("not Measurable — fill in meetbaar" in m for m in messages)
     assert any("not Tijdsgebonden — 'Doorlopend' is not a date" in m for m in messages)
+    assert not [m for m in messages if "vague" in m]      # no vague words named, none found
+    found = smart(bad, {**args, "vague_words": ["beter", "proberen"]}, pack)
     vague = [(m, s) for m, s, *_row in found if "vague" in m]
     assert vague and vague[0][1] == "warning" and "'beter'" in vague[0][0] \
         and "'proberen'" in vague[0][0]

@@ -472,7 +472,7 @@ def test_a_bad_value_is_shown_back_and_a_stale_form_writes_nothing(vdab_plan):
     assert stale.status_code == 200 and "changed this plan meanwhile" in stale.text
     assert "gespreksvoerder" not in ok_json("show", vdab_plan)["answers"]
     forged = browser.post(f"/plans/{vdab_plan}/conversation", data={
-        "csrf": csrf(shown), "version": version(shown), "override-geen_gevolgen": "omdat",
+        "csrf": csrf(shown), "version": version(shown), "override-smart": "omdat",
         "q-gespreksvoerder": "Niet bewaard", "action": "save"})
     assert forged.status_code == 400 and "is not a warning" in forged.text
     assert "gespreksvoerder" not in ok_json("show", vdab_plan)["answers"]       # nothing

@@ -12,9 +12,10 @@ to fields of its action table, e.g.::
         noun: doel          # "doel 2: niet Specifiek", instead of "actie 2"
 
 A letter passes when all its fields are filled in; ``T`` also needs a date or a dated period
-(31-03-2026, Q1 2025, maart 2026). Vague words in the action give a warning; a word matches
-its forms (:func:`word_forms`). Letters a pack does not map are not checked: only the
-conversation can judge them.
+(31-03-2026, Q1 2025, maart 2026). Letters a pack does not map are not checked: only the
+conversation can judge them. The words a pack names in ``vague_words`` give a warning when an
+action uses them (a word matches its forms, :func:`word_forms`); a pack that names none gets
+no such warning: pop has no list of its own.
 
 The other three say in a named check what authors would otherwise write as JSON Schema, with
 a message per failing row: ``required_fields`` (each row has these fields), ``min_rows`` (at
@@ -31,9 +32,6 @@ from engine import hookimpl
 from engine.i18n import _
 
 LETTERS = "SMART"
-DEFAULT_VAGUE_WORDS = ("beter", "meer", "minder", "proberen", "probeer", "misschien",
-                       "zo veel mogelijk", "zoveel mogelijk", "af en toe", "regelmatig",
-                       "doorlopend", "ooit")
 CONVERSATION = "conversation"  # date_after's ``after`` for the date of the conversation
 
 _FIELD_IDS = {"anyOf": [{"type": "string"},
@@ -143,13 +141,14 @@ def _row_name(args: dict, n: int, label: str) -> str:
 
 
 def smart(answers: dict, args: dict, pack: Any) -> list[tuple]:
-    """One finding per missing letter per action, and a warning per action with vague words."""
+    """One finding per missing letter per action, and a warning per action that uses one of the
+    pack's ``vague_words`` (none unless the pack names them)."""
     from engine.dates import is_time_bound
     from engine.rules import is_empty
 
     fields = {letter: _as_list(args["fields"].get(letter)) for letter in LETTERS}
     names = {**letter_names(), **(args.get("names") or {})}
-    vague = _vague_pattern(list(args.get("vague_words", DEFAULT_VAGUE_WORDS)))
+    vague = _vague_pattern(list(args.get("vague_words") or []))
     vague_fields = args.get("vague_fields") or [f for letter in "SM" for f in fields[letter]]
     label_field = args.get("label_field") or (fields["S"][0] if fields["S"] else None)
     found: list[tuple] = []
