@@ -311,7 +311,7 @@ class Session:
             with self.lifecycle.attached(plan):
                 if not plan.trigger(trigger):
                     raise UsageError(_("cannot go {direction} from {state}").format(
-                        direction=trigger, state=source))
+                        direction=trigger, state=plan.pack.state_title(source)))
             self._record(self.store.record_state(plan, source, plan.state, self.actor))
             self._record({}, "pop_after_transition", source=source, dest=plan.state)
         return self.plan.state
@@ -363,10 +363,12 @@ class Session:
         """
         pack = self.pack
         signing = pack.signing_roles
+        role = pack.role_for(role) or role
         if role not in signing:
             raise UsageError(_("role {role!r} does not sign plans of pack {pack} (roles that "
                                "sign: {roles})").format(role=role, pack=pack.id,
-                                                        roles=", ".join(signing) or "-"))
+                                                        roles=pack.roles_listed(signing)
+                                                        or "-"))
         with self.writing() as plan:
             self.lifecycle.require(plan, "sign")
             signer = self._signer(plan, role, name)
@@ -460,7 +462,7 @@ class Session:
             if successor:
                 raise NotAllowed("pop next", plan.id, plan.state, [_(
                     "the next cycle was already started: plan {id} (pop run --resume {id})")
-                    .format(id=successor)])
+                    .format(id=successor)], plan.pack.state_title(plan.state))
             pack = pack or plan.pack
             people = {r: PersonRef(n, plan.person_ids.get(r)) for r, n in plan.people.items()
                       if r in pack.roles}

@@ -308,8 +308,8 @@ def register(cli: click.Group) -> None:
             return
         for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(_("Evaluation of plan {id} recorded ({state}).").format(id=plan.id,
-                                                                         state=plan.state))
+        click.echo(_("Evaluation of plan {id} recorded ({state}).").format(
+            id=plan.id, state=plan.pack.state_title(plan.state)))
         if ready:
             click.echo(_("Close it with: pop close {id}").format(id=plan.id))
 
@@ -413,7 +413,7 @@ def register(cli: click.Group) -> None:
             done = _("{done}/{total} actions done").format(done=r["actions_done"],
                                                           total=r["actions"])
             click.echo(f"{r['id']}  {r['date'] or '-':<10}  {r['pack']} {r['pack_version']:<7} "
-                       f"{r['state']:<26} {signed}, {checkins}, {done}"
+                       f"{r['state_title']:<26} {signed}, {checkins}, {done}"
                        + (f"  ← {r['previous']}" if r["previous"] else ""))
 
     @cli.command("export-person", help=_("Everything stored about one person, as JSON "
@@ -478,14 +478,15 @@ def register(cli: click.Group) -> None:
                        err=as_json)
             for plan_id in found["own"]:
                 row = rows[plan_id]
-                click.echo(f"  {row['id']}  {row['pack']}  {row['state']}", err=as_json)
+                click.echo(f"  {row['id']}  {row['pack']}  {row['state_title']}", err=as_json)
             if found["appears"]:
                 click.echo(_("In {n} plans of other people, the name is replaced by {marker}; "
                              "those plans stay:").format(n=len(found["appears"]),
                                                         marker=REDACTED), err=as_json)
                 for plan_id in found["appears"]:
                     row = rows[plan_id]
-                    click.echo(f"  {row['id']}  {row['pack']}  {row['state']}  {row['person']}",
+                    click.echo(f"  {row['id']}  {row['pack']}  {row['state_title']}  "
+                               f"{row['person']}",
                                err=as_json)
             click.confirm(_("Erase {person}?").format(person=who["name"]), abort=True,
                           err=as_json)
