@@ -211,3 +211,25 @@ def retrospective(previous: Plan, question_ids: list[str]) -> list[dict]:
             item["actions"] = by_question[qid]
         out.append(item)
     return out
+
+
+def next_date(previous: Plan, pack: Pack, given: str | None, today: Any) -> str:
+    """The date of the next cycle's conversation: ``given`` (ISO), which must fall after the
+    previous conversation; without it today, or, when today is not after the previous
+    conversation, that date plus the pack's yearly interval (``yearly_update``'s
+    ``offset_days``; 365)."""
+    from datetime import date as Date
+    from datetime import timedelta
+
+    before = Date.fromisoformat(previous.date) if previous.date else None
+    if given:
+        if before and Date.fromisoformat(given) <= before:
+            raise UsageError(_("--date {date}: the next conversation must come after the "
+                               "previous one ({previous})").format(date=given,
+                                                                   previous=previous.date))
+        return given
+    if before is None or today > before:
+        return today.isoformat()
+    days = next((int(item.get("offset_days") or 365) for item in pack.schedule
+                 if item.get("kind") == "yearly_update"), 365)
+    return (before + timedelta(days=days)).isoformat()

@@ -338,7 +338,9 @@ def register(cli: click.Group) -> None:
                                 "pack, linked to this closed one; its terugblik offers the "
                                 "previous actions and their outcome."))
     @click.argument("plan_id", metavar="ID")
-    @click.option("--date", help=_("Date of the next conversation (default: today)."))
+    @click.option("--date", help=_("Date of the next conversation, after the previous one "
+                                   "(default: today; a year after the previous conversation "
+                                   "when today is not after it)."))
     @actor_option
     @json_option
     @pass_app
@@ -354,7 +356,9 @@ def register(cli: click.Group) -> None:
             pack = app.library().load(old.pack_id)
         except PopError:  # the pack is gone from this machine: keep the plan's own snapshot
             pack = old.pack
-        day = _date_option(date) if date else today().isoformat()
+        from engine.followup import next_date
+
+        day = next_date(old, pack, _date_option(date) if date else None, today())
         new = session.next_cycle(pack, day).plan
         asked = [q for s in pack.step_index.values() for q in s[1].get("previous", [])]
         looking_back = retrospective(old, list(dict.fromkeys(asked)))
@@ -364,6 +368,11 @@ def register(cli: click.Group) -> None:
             return
         click.echo(_("Plan {id} for {person} ({pack} {version}) follows plan {old}.").format(
             id=new.id, person=new.person, pack=pack.id, version=pack.version, old=old.id))
+        from engine.dates import format_date
+        from engine.i18n import current_language
+
+        click.echo(_("Date of the conversation: {date}").format(
+            date=format_date(new.date, current_language())))
         from .interview import Interview
 
         if looking_back:
