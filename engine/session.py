@@ -284,8 +284,12 @@ class Session:
         return self.store.asked(self.plan.id) | set(self.plan.answers)
 
     def check_override(self, rule_id: str) -> None:
-        """Only a warning of the pack can be passed with a reason."""
+        """Only a warning (of the pack, or pop's own about check-in dates) can be passed with
+        a reason."""
+        from .followup import CHECKIN_DATES
+
         warnings = [r["id"] for r in self.pack.rules if r["severity"] == "warning"]
+        warnings += [CHECKIN_DATES] if "follow_up" in self.pack.phases else []
         if rule_id not in warnings:
             raise UsageError(_("{rule!r} is not a warning of this pack (warnings: {known})")
                              .format(rule=rule_id, known=", ".join(warnings) or "-"))
@@ -416,14 +420,16 @@ class Session:
         return found.as_dict()
 
     def checkin(self, entries: list[dict], answers: dict[str, Any] | None = None,
-                date: str | None = None) -> dict:
+                date: str | None = None, overrides: dict[str, str] | None = None) -> dict:
         """Record a check-in on the actions (see :func:`engine.followup.prepare_checkin`).
 
-        Changing an action changes the agreed content: the signatures become stale.
+        Changing an action changes the agreed content: the signatures become stale. Dates that
+        contradict the plan (:func:`engine.followup.checkin_warnings`) stop it unless the
+        warning is overridden (``overrides``: rule → reason, recorded with it).
         """
         from .clock import today
         from .dates import parse_date
-        from .followup import prepare_checkin
+        from .followup import CHECKIN_DATES, checkin_warnings, prepare_checkin
 
         day = parse_date(date) if date else today()
         if day is None:
@@ -432,6 +438,14 @@ class Session:
             self.lifecycle.require(plan, "checkin")
             record, changed = prepare_checkin(plan, entries, answers or {}, day.isoformat(),
                                               self.plugins)
+            for rule, reason in (overrides or {}).items():
+                self.override(rule, reason)
+            warnings = checkin_warnings(plan, record, today())
+            if warnings and CHECKIN_DATES not in plan.overrides:
+                raise NotAllowed("pop checkin", plan.id, plan.state, [_(
+                    "warning, override with a reason: [{rule}] {message} (--override "
+                    "{rule}=REASON)").format(rule=CHECKIN_DATES, message=w) for w in warnings],
+                    plan.pack.state_title(plan.state))
             self._record(self.store.record_checkin(plan, record, changed, self.actor))
         return self.plan.checkins[-1]
 

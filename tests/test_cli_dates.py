@@ -39,3 +39,28 @@ def test_the_next_cycle_comes_after_the_previous_conversation(pop_env, tmp_path)
     before = {"POP_TODAY": (held - timedelta(days=3)).isoformat()}   # a clock before it
     new = ok_json("next", plan["id"], env=before)["plan"]
     assert new["date"] == (held + timedelta(days=365)).isoformat()
+
+
+def test_check_in_dates_that_contradict_the_plan_need_a_reason(pop_env):
+    plan = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    ok("sign", plan, "--role", "employee"), ok("sign", plan, "--role", "manager")
+    today = {"POP_TODAY": "2026-04-20"}
+    result = pop_process("checkin", plan, "--date", "2026-05-01", "--status", "1=bezig",
+                         env=today)
+    assert result.returncode == 3 and "Traceback" not in result.stderr
+    assert "[pop.checkin_dates] the check-in is dated 1 May 2026, after today" in result.stderr
+    result = pop_process("checkin", plan, "--date", "2026-04-20", "--change",
+                         "3.wanneer=31-03-2026", "--reason", "3=Schuift op", env=today)
+    assert result.returncode == 3
+    assert "action 3: the new deadline 31 March 2026 is before the check-in (20 April 2026)" \
+        in result.stderr
+    assert ok_json("show", plan)["checkins"] == [] and "pop.checkin_dates" not in \
+        ok_json("show", plan)["overrides"]                          # nothing stored
+    ok("checkin", plan, "--date", "2026-04-20", "--change", "3.wanneer=31-08-2026", "--reason",
+       "3=Schuift op", env=today)                                   # a later deadline is fine
+    ok("sign", plan, "--role", "employee"), ok("sign", plan, "--role", "manager")
+    ok("checkin", plan, "--date", "2026-04-20", "--change", "3.wanneer=31-03-2026", "--reason",
+       "3=Was al gedaan", "--override", "pop.checkin_dates=Al gedaan, laat genoteerd", env=today)
+    shown = ok_json("show", plan)
+    assert shown["overrides"]["pop.checkin_dates"]["reason"] == "Al gedaan, laat genoteerd"
+    assert len(shown["checkins"]) == 2

@@ -170,12 +170,15 @@ def register(cli: click.Group) -> None:
                   help=_("Take the check-in from a YAML or JSON file (date, actions, "
                          "answers)."))
     @click.option("--date", help=_("Date of the check-in (default: today)."))
+    @click.option("--override", "overrides", multiple=True, metavar="RULE=REASON",
+                  help=_("Override a warning, with the reason (may be repeated)."))
     @actor_option
     @json_option
     @pass_app
     def checkin(app: App, plan_id: str, statuses: tuple[str, ...], notes: tuple[str, ...],
                 changes: tuple[str, ...], reasons: tuple[str, ...], answers: tuple[str, ...],
-                answers_file: str | None, date: str | None, actor: str, as_json: bool) -> None:
+                answers_file: str | None, date: str | None, overrides: tuple[str, ...],
+                actor: str, as_json: bool) -> None:
         session = _session(app, plan_id, actor, ("follow_up",))
         session.lifecycle.require(session.plan, "checkin")
         given = {}
@@ -192,7 +195,7 @@ def register(cli: click.Group) -> None:
         from engine.session import PlanChanged
 
         try:
-            record = session.checkin(entries, given, date)
+            record = session.checkin(entries, given, date, _pairs(overrides, "--override"))
         except PlanChanged as changed:
             click.secho(f"↻ {changed}", fg="yellow", bold=True, err=True)
             click.echo(_("The check-in is not recorded."), err=True)
