@@ -88,9 +88,14 @@ def _date(question: dict, raw: Any, pack: Pack) -> str:
 def _number(question: dict, raw: Any, pack: Pack) -> int | float:
     if isinstance(raw, bool):
         raise InvalidAnswer(_("not a number"))
+    unit = pack.text(question.get("unit")).strip()
+    text = _without_unit(str(raw).strip(), unit) if unit else str(raw).strip()
     try:
-        value = float(str(raw).strip().replace(",", "."))
+        value = float(text.replace(",", "."))
     except ValueError:
+        if unit:
+            raise InvalidAnswer(_("not a number of {unit}; write e.g. 60 or 60 {unit}").format(
+                unit=unit)) from None
         raise InvalidAnswer(_("not a number")) from None
     if value != value or value in (float("inf"), float("-inf")):
         raise InvalidAnswer(_("not a number"))
@@ -99,6 +104,18 @@ def _number(question: dict, raw: Any, pack: Pack) -> int | float:
         raise InvalidAnswer(_("choose a number from {low} to {high}").format(
             low=low if low is not None else "…", high=high if high is not None else "…"))
     return int(value) if value.is_integer() else value
+
+
+def _without_unit(text: str, unit: str) -> str:
+    """``60 minuten``, ``60 min``, ``60min`` → ``60`` for the unit ``minuten``: the unit as
+    the question names it, or its first letters (at least three, or the whole unit)."""
+    match = re.fullmatch(r"(.*?\d)\s*([^\d\s.,]+)\.?", text)
+    if match is None:
+        return text
+    word, name = match.group(2).casefold(), unit.casefold()
+    if word == name or (len(word) >= min(3, len(name)) and name.startswith(word)):
+        return match.group(1)
+    return text
 
 
 def _scale(question: dict, raw: Any, pack: Pack) -> int:
@@ -127,10 +144,19 @@ def _multichoice(question: dict, raw: Any, pack: Pack) -> list:
 
 
 def _list(question: dict, raw: Any, pack: Pack) -> list[str]:
-    items = raw if isinstance(raw, list) else str(raw).split("\n")
+    items = raw if isinstance(raw, list) else split_items(str(raw))
     values = [str(item).strip() for item in items if str(item).strip()]
     _check_count(question, len(values))
     return values
+
+
+def split_items(text: str) -> list[str]:
+    """The items of a list answer given as text: one per line; typed on one line, split at
+    ``;`` when it has one, else at ``,`` (``lezen, schrijven`` is two items, and so is
+    ``lezen, schrijven; rekenen``)."""
+    if "\n" in text:
+        return text.split("\n")
+    return text.split(";" if ";" in text else ",")
 
 
 def _records(question: dict, raw: Any, pack: Pack) -> list[dict]:

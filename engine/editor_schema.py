@@ -35,8 +35,9 @@ def _args_schema(schema: dict, questions: list[str], fields: list[str]) -> dict:
     out = copy.deepcopy(schema)
     props = out.get("properties") or {}
     for key in _QUESTION_ARGS:
-        if key in props:
-            props[key] = _with_enum(props[key], questions)
+        if key in props:  # date_after's ``after`` may also be the conversation's date
+            props[key] = _with_enum(props[key], [*questions, *(
+                ["conversation"] if key == "after" else [])])
     for key in _FIELD_ARGS:
         if key in props:
             if props[key].get("type") == "object" and "additionalProperties" in props[key] and \

@@ -240,3 +240,55 @@ def retrospective(previous: Plan, question_ids: list[str]) -> list[dict]:
             item["actions"] = by_question[qid]
         out.append(item)
     return out
+
+
+def next_date(previous: Plan, pack: Pack, given: str | None, today: Any) -> str:
+    """The date of the next cycle's conversation: ``given`` (ISO), which must fall after the
+    previous conversation; without it today, or, when today is not after the previous
+    conversation, that date plus the pack's yearly interval (``yearly_update``'s
+    ``offset_days``; 365)."""
+    from datetime import date as Date
+    from datetime import timedelta
+
+    before = Date.fromisoformat(previous.date) if previous.date else None
+    if given:
+        if before and Date.fromisoformat(given) <= before:
+            raise UsageError(_("--date {date}: the next conversation must come after the "
+                               "previous one ({previous})").format(date=given,
+                                                                   previous=previous.date))
+        return given
+    if before is None or today > before:
+        return today.isoformat()
+    days = next((int(item.get("offset_days") or 365) for item in pack.schedule
+                 if item.get("kind") == "yearly_update"), 365)
+    return (before + timedelta(days=days)).isoformat()
+
+
+#: the built-in warning about a check-in's dates (passed with ``--override``, like a pack's)
+CHECKIN_DATES = "pop.checkin_dates"
+
+
+def checkin_warnings(plan: Plan, record: dict, today: Any) -> list[str]:
+    """What in a check-in's dates contradicts the plan: a check-in dated after today, an
+    action changed to a deadline before the check-in."""
+    from datetime import date as Date
+
+    from .dates import format_date
+    from .i18n import current_language
+
+    lang, day = current_language(), Date.fromisoformat(record["date"])
+    found = []
+    if day > today:
+        found.append(_("the check-in is dated {date}, after today").format(
+            date=format_date(day, lang)))
+    timing = {qid: set(fields) for qid, _label, fields in action_questions(plan.pack)}
+    for entry in record["actions"]:
+        for field, change in (entry.get("change") or {}).items():
+            when = deadline(str(change["to"])) if field in timing.get(entry["question"], ()) \
+                else None
+            if when is not None and when < day:
+                found.append(_("action {n}: the new deadline {date} is before the check-in "
+                               "({checkin})").format(n=entry["action"],
+                                                     date=format_date(when, lang),
+                                                     checkin=format_date(day, lang)))
+    return found

@@ -48,6 +48,7 @@ class Blocked(PopError):
     vetoes: list[str] = field(default_factory=list)
     labels: dict[str, str] = field(default_factory=dict)  # question id → its text
     exit_code: int = 3
+    titles: dict[str, str] = field(default_factory=dict)  # state → as the pack names it
 
     def __post_init__(self) -> None:
         super().__init__(self.describe())
@@ -61,8 +62,9 @@ class Blocked(PopError):
         return [f for f in self.findings if f.severity == "error"]
 
     def describe(self) -> str:
-        lines = [_("cannot move from {source} to {dest}:").format(source=self.source,
-                                                                   dest=self.dest)]
+        lines = [_("cannot move from {source} to {dest}:").format(
+            source=self.titles.get(self.source, self.source),
+            dest=self.titles.get(self.dest, self.dest))]
         lines += ["  - " + _("required question not answered: {id}").format(
             id=f"{self.labels[q]} ({q})" if q in self.labels else q) for q in self.missing]
         lines += [f"  - [{f.rule}] {f.message}" for f in self.errors]
@@ -77,13 +79,15 @@ class NotAllowed(PopError):
 
     exit_code = 3
 
-    def __init__(self, command: str, plan_id: str, state: str, reasons: list[str]):
+    def __init__(self, command: str, plan_id: str, state: str, reasons: list[str],
+                 title: str = ""):
         self.command, self.plan_id, self.state, self.reasons = command, plan_id, state, reasons
+        self.title = title or state  # the state as the pack names it
         super().__init__(self.describe())
 
     def describe(self) -> str:
         lines = [_("{command} is not possible for plan {id} now (state: {state}):").format(
-            command=self.command, id=self.plan_id, state=self.state)]
+            command=self.command, id=self.plan_id, state=self.title)]
         return "\n".join(lines + ["  - " + reason for reason in self.reasons])
 
 
@@ -165,7 +169,8 @@ class Lifecycle:
         if missing or findings or vetoes:
             labels = {q: self.pack.text(self.pack.questions[q].question.get("text"))
                       for q in missing if q in self.pack.questions}
-            return Blocked(source, dest, missing, findings, vetoes, labels)
+            titles = {s: self.pack.state_title(s) for s in (source, dest)}
+            return Blocked(source, dest, missing, findings, vetoes, labels, titles=titles)
         return None
 
     def leaves_follow_up(self, source: str, dest: str) -> bool:
@@ -207,7 +212,7 @@ class Lifecycle:
                 return [_("pack {pack} has no follow-up phase").format(pack=self.pack.id)]
             if phase != "follow_up":
                 return [_("check-ins belong to the follow-up, which is over (the plan is in "
-                          "{phase})").format(phase=phase)]
+                          "{phase})").format(phase=self.pack.state_title(phase))]
             return [_("the plan is not agreed: {reason}").format(reason=reason)
                     for reason in agreement.problems(plan)]
         if activity == "evaluate":
@@ -225,7 +230,8 @@ class Lifecycle:
         """Raise :class:`NotAllowed` with every reason when ``activity`` is not possible now."""
         reasons = self.check_activity(plan, activity)
         if reasons:
-            raise NotAllowed(f"pop {activity}", plan.id, plan.state, reasons)
+            raise NotAllowed(f"pop {activity}", plan.id, plan.state, reasons,
+                             self.pack.state_title(plan.state))
 
     def _guard(self, event) -> bool:  # noqa: ANN001 - transitions.EventData
         blocked = self.check_leaving(event.model, event.transition.source,

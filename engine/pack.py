@@ -112,6 +112,10 @@ class Pack:
     def state_title(self, state: str, lang: str | None = None) -> str:
         """``follow_up.uitvoering`` → ``Na · Uitvoering``: a state as the pack names it."""
         phase, _sep, step = state.partition(".")
+        if phase == CLOSED:
+            from .i18n import _
+
+            return _("closed")
         title = self.text(self.phase(phase).get("title"), lang) or phase
         if step and step in self.step_index:
             title += " · " + self.text(self.step_index[step][1].get("title"), lang)
@@ -136,6 +140,25 @@ class Pack:
         if role is None or role == TOGETHER:
             return ""
         return self.text(self.roles.get(role, {}).get("name", role))
+
+    def role_for(self, text: str) -> str | None:
+        """The role ``text`` names: its id, or its shown name (``Medewerker``), in any case;
+        None when it names none."""
+        import unicodedata
+
+        def fold(value: str) -> str:
+            return unicodedata.normalize("NFC", value).strip().casefold()
+
+        wanted = fold(text)
+        for role in self.roles:
+            if wanted in (fold(role), fold(self.role_name(role))):
+                return role
+        return None
+
+    def roles_listed(self, roles: list[str] | None = None) -> str:
+        """``employee (Medewerker), manager (Begeleider)``: roles as a user may name them."""
+        return ", ".join(f"{r} ({self.role_name(r)})" for r in
+                         (self.roles if roles is None else roles))
 
     def answered_by(self, question_id: str) -> str | None:
         ref = self.questions[question_id]

@@ -99,7 +99,8 @@ class Plan:
     def summary(self) -> dict:
         return {"id": self.id, "pack": self.pack_id, "pack_version": self.pack_version,
                 "person": self.person, "person_id": self.person_id, "people": self.people,
-                "person_ids": self.person_ids, "state": self.state, "version": self.version,
+                "person_ids": self.person_ids, "state": self.state,
+                "state_title": self.pack.state_title(self.state), "version": self.version,
                 "date": self.date, "created": self.created, "updated": self.updated,
                 "previous": self.previous_id}
 

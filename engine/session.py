@@ -339,8 +339,12 @@ class Session:
         return None
 
     def check_override(self, rule_id: str) -> None:
-        """Only a warning of the pack can be passed with a reason."""
+        """Only a warning (of the pack, or pop's own about check-in dates) can be passed with
+        a reason."""
+        from .followup import CHECKIN_DATES
+
         warnings = [r["id"] for r in self.pack.rules if r["severity"] == "warning"]
+        warnings += [CHECKIN_DATES] if "follow_up" in self.pack.phases else []
         if rule_id not in warnings:
             raise UsageError(_("{rule!r} is not a warning of this pack (warnings: {known})")
                              .format(rule=rule_id, known=", ".join(warnings) or "-"))
@@ -366,7 +370,7 @@ class Session:
             with self.lifecycle.attached(plan):
                 if not plan.trigger(trigger):
                     raise UsageError(_("cannot go {direction} from {state}").format(
-                        direction=trigger, state=source))
+                        direction=trigger, state=plan.pack.state_title(source)))
             self._record(self.store.record_state(plan, source, plan.state, self.actor))
             self._record({}, "pop_after_transition", source=source, dest=plan.state)
         return self.plan.state
@@ -418,10 +422,12 @@ class Session:
         """
         pack = self.pack
         signing = pack.signing_roles
+        role = pack.role_for(role) or role
         if role not in signing:
             raise UsageError(_("role {role!r} does not sign plans of pack {pack} (roles that "
                                "sign: {roles})").format(role=role, pack=pack.id,
-                                                        roles=", ".join(signing) or "-"))
+                                                        roles=pack.roles_listed(signing)
+                                                        or "-"))
         with self.writing() as plan:
             self.lifecycle.require(plan, "sign")
             signer = self._signer(plan, role, name)
@@ -469,14 +475,16 @@ class Session:
         return found.as_dict()
 
     def checkin(self, entries: list[dict], answers: dict[str, Any] | None = None,
-                date: str | None = None) -> dict:
+                date: str | None = None, overrides: dict[str, str] | None = None) -> dict:
         """Record a check-in on the actions (see :func:`engine.followup.prepare_checkin`).
 
-        Changing an action changes the agreed content: the signatures become stale.
+        Changing an action changes the agreed content: the signatures become stale. Dates that
+        contradict the plan (:func:`engine.followup.checkin_warnings`) stop it unless the
+        warning is overridden (``overrides``: rule → reason, recorded with it).
         """
         from .clock import today
         from .dates import parse_date
-        from .followup import prepare_checkin
+        from .followup import CHECKIN_DATES, checkin_warnings, prepare_checkin
 
         day = parse_date(date) if date else today()
         if day is None:
@@ -485,6 +493,14 @@ class Session:
             self.lifecycle.require(plan, "checkin")
             record, changed = prepare_checkin(plan, entries, answers or {}, day.isoformat(),
                                               self.plugins)
+            for rule, reason in (overrides or {}).items():
+                self.override(rule, reason)
+            warnings = checkin_warnings(plan, record, today())
+            if warnings and CHECKIN_DATES not in plan.overrides:
+                raise NotAllowed("pop checkin", plan.id, plan.state, [_(
+                    "warning, override with a reason: [{rule}] {message} (--override "
+                    "{rule}=REASON)").format(rule=CHECKIN_DATES, message=w) for w in warnings],
+                    plan.pack.state_title(plan.state))
             self._record(self.store.record_checkin(plan, record, changed, self.actor))
         return self.plan.checkins[-1]
 
@@ -515,7 +531,7 @@ class Session:
             if successor:
                 raise NotAllowed("pop next", plan.id, plan.state, [_(
                     "the next cycle was already started: plan {id} (pop run --resume {id})")
-                    .format(id=successor)])
+                    .format(id=successor)], plan.pack.state_title(plan.state))
             pack = pack or plan.pack
             people = {r: PersonRef(n, plan.person_ids.get(r)) for r, n in plan.people.items()
                       if r in pack.roles}

@@ -765,15 +765,21 @@ class SQLStore(Store):
                    person: str | None = None, limit: int | None = None) -> Iterator[dict]:
         where, args = self._where(state, pack, person)
         sql = ("SELECT p.id, p.pack_id, p.pack_version, coalesce(h.name, ''), p.person_id, "
-               "p.state, p.date, p.updated, p.previous_id, p.version FROM plans p "
+               "p.state, p.date, p.updated, p.previous_id, p.version, p.digest FROM plans p "
                f"LEFT JOIN people h ON h.id = p.person_id{where} ORDER BY p.updated DESC, p.id")
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
         keys = ("id", "pack", "pack_version", "person", "person_id", "state", "date", "updated",
                 "previous", "version")
-        for row in self.db.execute(sql, args):
-            yield dict(zip(keys, row, strict=True))
+        titles: dict[tuple[str, str], str] = {}  # a few packs and states for many plans
+        for *row, digest in self.db.execute(sql, args):
+            out = dict(zip(keys, row, strict=True))
+            key = (digest, out["state"])
+            if key not in titles:
+                titles[key] = self._pack(digest).state_title(out["state"])
+            out["state_title"] = titles[key]
+            yield out
 
     def count_plans(self, *, state: str | None = None, pack: str | None = None,
                     person: str | None = None) -> int:

@@ -185,7 +185,9 @@ class Store(ABC):
     @abstractmethod
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
                    person: str | None = None, limit: int | None = None) -> list[dict]:
-        """``person``: a person's id."""
+        """``person``: a person's id. Each row: ``id, pack, pack_version, person, person_id,
+        state, date, updated, previous, version`` and ``state_title`` (the state as the plan's
+        pack names it: ``Na · Uitvoering``)."""
 
     def iter_plans(self, *, state: str | None = None, pack: str | None = None,
                    person: str | None = None, limit: int | None = None) -> Iterator[dict]:

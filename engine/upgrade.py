@@ -58,7 +58,7 @@ def compare(plan: Plan, pack: Pack, plugins: Plugins) -> Upgrade:
                                  "its signatures are about"))
     if plan.state not in lifecycle_for(pack, plugins).sequence:
         result.problems.append(_("the new version has no step {state!r}, where the plan "
-                                 "stands").format(state=plan.state))
+                                 "stands").format(state=plan.pack.state_title(plan.state)))
     for qid, value in plan.answers.items():
         ref = pack.questions.get(qid)
         if ref is None:

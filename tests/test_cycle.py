@@ -122,7 +122,12 @@ answers:
     kinds = [e["kind"] for e in ok_json("log", plan_id)]
     assert kinds.count("signed") == 2 and kinds.count("checkin") == 2 and kinds[-1] == "state"
     log = ok("log", plan_id).stdout
-    assert "manager: Els Vandamme (sha256" in log and "2026-06-25; 1: done" in log
+    assert "Begeleider (manager): Els Vandamme (sha256" in log and "2026-06-25; 1: done" in log
+    # the answers the plan was made with (from the file) are in it, as people read them
+    assert "(datum_opvolging) = 20 April 2026" in log and "(wil_gesprek) = yes" in log
+    assert "\n      • Karim Bouzid, monitor magazijn\n" in log
+    assert "{'" not in log and "['" not in log                    # no Python reprs
+    assert "Na: evaluatie · Evaluatie → closed" in log            # states as the pack names them
 
     # the terugblik in the new conversation shows each previous action with its outcome
     if sys.platform != "win32":

@@ -85,6 +85,8 @@ question_props = {
                    type="string", enum=["actions"]),
     "min": p("Minimum", "Lowest value of a number or scale.", type="number"),
     "max": p("Maximum", "Highest value of a number or scale.", type="number"),
+    "unit": p("Unit", "The unit of a number (`minuten`): an answer may name it (`60 minuten`, "
+              "`60 min`).", **{"$ref": "#/$defs/text"}),
     "when": p("Asked when", "Only asked when this condition on earlier answers holds.",
               **{"$ref": "#/$defs/condition"}),
     "schema": p("Value schema", "A JSON Schema the answer must satisfy.",

@@ -66,7 +66,7 @@ class PopGroup(click.Group):
         limit = formatter.width - 6 - max(map(len, shown))
         rows = [(name, (self.commands.get(name) or click.Command(name, help=_(COMMANDS[name][1])))
                  .get_short_help_str(limit)) for name in shown]
-        with formatter.section(click.core._("Commands")):
+        with formatter.section(_("Commands")):
             formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):  # type: ignore[override]

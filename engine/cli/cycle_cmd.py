@@ -170,12 +170,15 @@ def register(cli: click.Group) -> None:
                   help=_("Take the check-in from a YAML or JSON file (date, actions, "
                          "answers)."))
     @click.option("--date", help=_("Date of the check-in (default: today)."))
+    @click.option("--override", "overrides", multiple=True, metavar="RULE=REASON",
+                  help=_("Override a warning, with the reason (may be repeated)."))
     @actor_option
     @json_option
     @pass_app
     def checkin(app: App, plan_id: str, statuses: tuple[str, ...], notes: tuple[str, ...],
                 changes: tuple[str, ...], reasons: tuple[str, ...], answers: tuple[str, ...],
-                answers_file: str | None, date: str | None, actor: str, as_json: bool) -> None:
+                answers_file: str | None, date: str | None, overrides: tuple[str, ...],
+                actor: str, as_json: bool) -> None:
         session = _session(app, plan_id, actor, ("follow_up",))
         session.lifecycle.require(session.plan, "checkin")
         given = {}
@@ -192,7 +195,7 @@ def register(cli: click.Group) -> None:
         from engine.session import PlanChanged
 
         try:
-            record = session.checkin(entries, given, date)
+            record = session.checkin(entries, given, date, _pairs(overrides, "--override"))
         except PlanChanged as changed:
             click.secho(f"↻ {changed}", fg="yellow", bold=True, err=True)
             click.echo(_("The check-in is not recorded."), err=True)
@@ -305,8 +308,8 @@ def register(cli: click.Group) -> None:
             return
         for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(_("Evaluation of plan {id} recorded ({state}).").format(id=plan.id,
-                                                                         state=plan.state))
+        click.echo(_("Evaluation of plan {id} recorded ({state}).").format(
+            id=plan.id, state=plan.pack.state_title(plan.state)))
         if left:
             click.secho(_("Actions not evaluated yet:"), fg="yellow")
             for action in left:
@@ -339,7 +342,9 @@ def register(cli: click.Group) -> None:
                                 "pack, linked to this closed one; its terugblik offers the "
                                 "previous actions and their outcome."))
     @click.argument("plan_id", metavar="ID")
-    @click.option("--date", help=_("Date of the next conversation (default: today)."))
+    @click.option("--date", help=_("Date of the next conversation, after the previous one "
+                                   "(default: today; a year after the previous conversation "
+                                   "when today is not after it)."))
     @actor_option
     @json_option
     @pass_app
@@ -355,7 +360,9 @@ def register(cli: click.Group) -> None:
             pack = app.library().load(old.pack_id)
         except PopError:  # the pack is gone from this machine: keep the plan's own snapshot
             pack = old.pack
-        day = _date_option(date) if date else today().isoformat()
+        from engine.followup import next_date
+
+        day = next_date(old, pack, _date_option(date) if date else None, today())
         new = session.next_cycle(pack, day).plan
         asked = [q for s in pack.step_index.values() for q in s[1].get("previous", [])]
         looking_back = retrospective(old, list(dict.fromkeys(asked)))
@@ -365,6 +372,11 @@ def register(cli: click.Group) -> None:
             return
         click.echo(_("Plan {id} for {person} ({pack} {version}) follows plan {old}.").format(
             id=new.id, person=new.person, pack=pack.id, version=pack.version, old=old.id))
+        from engine.dates import format_date
+        from engine.i18n import current_language
+
+        click.echo(_("Date of the conversation: {date}").format(
+            date=format_date(new.date, current_language())))
         from .interview import Interview
 
         if looking_back:
@@ -414,7 +426,7 @@ def register(cli: click.Group) -> None:
             done = _("{done}/{total} actions done").format(done=r["actions_done"],
                                                           total=r["actions"])
             click.echo(f"{r['id']}  {r['date'] or '-':<10}  {r['pack']} {r['pack_version']:<7} "
-                       f"{r['state']:<26} {signed}, {checkins}, {done}"
+                       f"{r['state_title']:<26} {signed}, {checkins}, {done}"
                        + (f"  ← {r['previous']}" if r["previous"] else ""))
 
     @cli.command("export-person", help=_("Everything stored about one person, as JSON "
@@ -479,14 +491,15 @@ def register(cli: click.Group) -> None:
                        err=as_json)
             for plan_id in found["own"]:
                 row = rows[plan_id]
-                click.echo(f"  {row['id']}  {row['pack']}  {row['state']}", err=as_json)
+                click.echo(f"  {row['id']}  {row['pack']}  {row['state_title']}", err=as_json)
             if found["appears"]:
                 click.echo(_("In {n} plans of other people, the name is replaced by {marker}; "
                              "those plans stay:").format(n=len(found["appears"]),
                                                         marker=REDACTED), err=as_json)
                 for plan_id in found["appears"]:
                     row = rows[plan_id]
-                    click.echo(f"  {row['id']}  {row['pack']}  {row['state']}  {row['person']}",
+                    click.echo(f"  {row['id']}  {row['pack']}  {row['state_title']}  "
+                               f"{row['person']}",
                                err=as_json)
             click.confirm(_("Erase {person}?").format(person=who["name"]), abort=True,
                           err=as_json)

@@ -401,6 +401,8 @@ class Interview:
         return self.ask_value(question, self.label(question), current)
 
     def ask_value(self, question: dict, label: str, current: Any) -> Any:
+        from engine.i18n import ngettext
+
         kind = question.get("type", "text")
         choices = self.pack.choices(question) if kind in ("choice", "multichoice") else []
         if choices:
@@ -409,7 +411,7 @@ class Interview:
                 click.echo(f"  {i}. {text}")
             label = _("Choose a number") if kind == "choice" else _("Choose numbers (1,3)")
         hint = {"bool": _(" (yes/no)"), "date": _(" (dd-mm-yyyy)"),
-                "list": _(" (separate items with ;)")}.get(kind, "")
+                "list": _(" (separate items with ; or ,)")}.get(kind, "")
         if kind == "scale":
             hint = f" ({question.get('min', 1)}–{question.get('max', 5)})"
         while True:
@@ -429,8 +431,6 @@ class Interview:
                     click.secho("✗ " + _("This question is required."), fg="red")
                     continue
                 return None
-            if kind == "list":
-                raw = raw.replace(";", "\n")
             try:
                 value = coerce(question, raw, self.pack)
             except InvalidAnswer as exc:
@@ -439,6 +439,9 @@ class Interview:
             if value in (None, "", []) and question.get("required"):
                 click.secho("✗ " + _("This question is required."), fg="red")  # e.g. only ";;;"
                 continue
+            if kind == "list":  # what the separators made of it, before it is stored
+                click.echo("  → " + ngettext("{n} item:", "{n} items:", len(value)).format(
+                    n=len(value)) + "".join(f"\n    • {item}" for item in value))
             return value
 
     def show(self, question: dict, value: Any) -> str:

@@ -96,7 +96,7 @@ def register(cli: click.Group) -> None:
         for plan_id in found["own"]:
             row = rows[plan_id]
             click.echo(f"  {row['id']}  {row['date'] or '-':<10}  {row['pack']:<11} "
-                       f"{row['state']}")
+                       f"{row['state_title']}")
         if found["appears"]:
             click.echo(_("In plans of others: {ids}").format(ids=", ".join(found["appears"])))
 

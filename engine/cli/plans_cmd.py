@@ -39,11 +39,13 @@ def register(cli: click.Group) -> None:
         if not rows:
             click.echo(_("No plans."))
             return
+        from .interview import shorten
+
         heads = (_("plan"), _("changed"), _("pack"), _("state"), _("person"))
-        click.echo(f"{heads[0]:<8}  {heads[1]:<10}  {heads[2]:<11} {heads[3]:<28} {heads[4]}")
+        click.echo(f"{heads[0]:<8}  {heads[1]:<10}  {heads[2]:<11} {heads[3]:<32} {heads[4]}")
         for row in rows:
             click.echo(f"{row['id']}  {row['updated'][:10]}  {row['pack']:<11} "
-                       f"{row['state']:<28} {row['person']}")
+                       f"{shorten(row['state_title'], 32):<32} {row['person']}")
         total = store.count_plans(state=state, pack=pack, person=person)
         if total > len(rows):
             click.echo(_("… and {n} more (use --all or --limit)").format(n=total - len(rows)))
@@ -91,8 +93,9 @@ def register(cli: click.Group) -> None:
         if as_json:
             echo_json({"id": session.plan.id, "from": source, "to": state})
         else:
-            click.echo(_("{id}: {source} → {dest}").format(id=session.plan.id, source=source,
-                                                          dest=state))
+            title = session.pack.state_title
+            click.echo(_("{id}: {source} → {dest}").format(id=session.plan.id,
+                                                          source=title(source), dest=title(state)))
 
     @cli.command(help=_("Show a plan's event log: who changed what, when."))
     @click.argument("plan_id", metavar="ID")
@@ -103,19 +106,69 @@ def register(cli: click.Group) -> None:
         if as_json:
             echo_json(events)
             return
+        pack = app.store.load_plan(plan_id).pack
         for e in events:
-            data = e["data"]
-            detail = {
-                "created": lambda d: f"{d['pack']} {d['version']}: " + ", ".join(
-                    str(n) for n in (d.get("people") or {}).values()),
-                "answer": lambda d: f"{d['question']} = {d['value']!r}",
-                "answer_removed": lambda d: d["question"],
-                "state": lambda d: f"{d['from']} → {d['to']}",
-                "override": lambda d: f"{d['rule']}: {d['reason']}",
-                "signed": lambda d: f"{d['role']}: {d['name']} (sha256 {d['digest'][:16]})",
-                "checkin": _checkin_detail,
-            }.get(e["kind"], lambda d: ", ".join(f"{k}={v}" for k, v in d.items() if v))(data)
-            click.echo(f"{e['at']}  {e['actor']:<10} {e['kind']:<15} {detail}")
+            first, *more = event_lines(pack, e["kind"], e["data"])
+            click.echo(f"{e['at']}  {e['actor']:<10} {e['kind']:<15} {first}")
+            for line in more:
+                click.echo(f"{'':>4}{line}")
+
+
+def event_lines(pack, kind: str, data: dict) -> list[str]:  # noqa: ANN001 - engine.pack.Pack
+    """One event of the log as people read it: what changed, answers as ``pop show`` prints
+    them (the answers a plan was made with too, one per line)."""
+    from engine.i18n import current_language
+
+    lang = current_language()
+    title = pack.state_title
+    if kind == "created":
+        people = ", ".join(str(n) for n in (data.get("people") or {}).values())
+        lines = [f"{data['pack']} {data['version']}: {people}"]
+        answers = data.get("answers") or {}
+        order = {qid: ref.index for qid, ref in pack.questions.items()}
+        for qid in sorted(answers, key=lambda q: (order.get(q, len(order)), q)):
+            lines += answer_entry(pack, qid, answers[qid], lang)
+        return lines
+    if kind == "answer":
+        return answer_entry(pack, data["question"], data["value"], lang)
+    if kind in ("answer_removed", "skipped"):
+        return [question_label(pack, data["question"])]
+    if kind == "state":
+        return [f"{title(data['from'])} → {title(data['to'])}"]
+    if kind == "override":
+        return [f"{data['rule']}: {data['reason']}"]
+    if kind == "signed":
+        return [f"{pack.role_name(data['role'])} ({data['role']}): {data['name']} "
+                f"(sha256 {data['digest'][:16]})"]
+    if kind == "checkin":
+        return [_checkin_detail(data)]
+    return [", ".join(f"{k}={v if isinstance(v, str) else _json(v)}"
+                      for k, v in data.items() if v)]
+
+
+def _json(value) -> str:  # noqa: ANN001 - any JSON value
+    import json
+
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def question_label(pack, qid: str) -> str:  # noqa: ANN001 - engine.pack.Pack
+    """``Welke acties spreken jullie af? (acties)``; the id alone for a question the pack
+    no longer has."""
+    ref = pack.questions.get(qid)
+    return f"{pack.text(ref.question['text']).rstrip(':')} ({qid})" if ref else qid
+
+
+def answer_entry(pack, qid: str, value, lang: str) -> list[str]:  # noqa: ANN001
+    """An answer in the log: the question, then its value on the same line or, for lists and
+    tables, one item per line below it."""
+    ref = pack.questions.get(qid)
+    if ref is None:
+        return [f"{qid} = {_json(value)}"]
+    shown = answer_lines(pack, ref.question, value, lang)
+    if ref.type in MANY:
+        return [f"{question_label(pack, qid)}:", *(f"  {line}" for line in shown)]
+    return [f"{question_label(pack, qid)} = {shown[0] if shown else ''}"]
 
 
 def _checkin_detail(data: dict) -> str:
@@ -133,8 +186,12 @@ def _checkin_detail(data: dict) -> str:
     return "; ".join(p for p in parts if p)
 
 
+#: answers shown one item per line
+MANY = ("list", "multichoice", "records")
+
+
 def readable(pack, question: dict, value, lang: str) -> str:  # noqa: ANN001
-    """An answer as a person reads it: choice labels, ja/nee, dates in words."""
+    """One value as a person reads it: choice labels, ja/nee, dates in words."""
     from engine.dates import format_date
 
     kind = question.get("type", "text")
@@ -142,11 +199,32 @@ def readable(pack, question: dict, value, lang: str) -> str:  # noqa: ANN001
         return _("yes") if value else _("no")
     if kind in ("choice", "multichoice"):
         labels = {str(v): label for v, label in pack.choices(question)}
-        values = value if isinstance(value, list) else [value]
-        return ", ".join(labels.get(str(v), str(v)) for v in values)
+        return labels.get(str(value), str(value))
     if kind == "date":
         return format_date(value, lang) or str(value)
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+    if kind == "number" and question.get("unit"):
+        return f"{value} {pack.text(question['unit'], lang)}"
+    return str(value)
+
+
+def answer_lines(pack, question: dict, value, lang: str) -> list[str]:  # noqa: ANN001
+    """An answer as lines: one for a single value; a list one item per line (``• …``: an
+    item may itself hold commas), a table one row per line (``1. Field: value · …``)."""
+    kind = question.get("type", "text")
+    if kind == "records" and isinstance(value, list):
+        return [f"{n}. " + " · ".join(
+            f"{pack.text(f['text'], lang)}: {_cell(pack, f, row[f['id']], lang)}"
+            for f in question["fields"] if f["id"] in row)
+            for n, row in enumerate(value, start=1) if isinstance(row, dict)]
+    if isinstance(value, list):
+        return [f"• {readable(pack, question, item, lang)}" for item in value]
+    return [readable(pack, question, value, lang)]
+
+
+def _cell(pack, field: dict, value, lang: str) -> str:  # noqa: ANN001 - a table's cell
+    if isinstance(value, list):
+        return "; ".join(readable(pack, field, item, lang) for item in value)
+    return readable(pack, field, value, lang)
 
 
 def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
@@ -173,25 +251,17 @@ def describe_plan(plan) -> str:  # noqa: ANN001 - engine.plan.Plan
             current_step = ref.step["id"]
             lines += ["", pack.text(ref.step["title"], lang)]
         text = pack.text(ref.question["text"], lang)
-        if ref.type == "records":
+        shown = answer_lines(pack, ref.question, value, lang)
+        if ref.type in MANY:
             lines.append(f"  {text}")
-            for n, row in enumerate(value, start=1):
-                cells = [f"{pack.text(f['text'], lang)}: {_shown(row[f['id']])}"
-                         for f in ref.question["fields"] if f["id"] in row]
-                lines.append(f"    {n}. " + " · ".join(cells))
+            lines += [f"    {line}" for line in shown]
         else:
-            lines.append(f"  {text.rstrip(':')}: {readable(pack, ref.question, value, lang)}")
+            lines.append(f"  {text.rstrip(':')}: {shown[0]}")
     if plan.overrides:
         lines += ["", _("Warnings overridden:")]
         lines += [f"  [{rule}] {o['reason']} ({o['actor']})" for rule, o in plan.overrides.items()]
     lines += _describe_after(plan, lang)
     return "\n".join(lines)
-
-
-def _shown(value) -> str:  # noqa: ANN001 - an answer's value
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _describe_after(plan, lang: str) -> list[str]:  # noqa: ANN001 - engine.plan.Plan

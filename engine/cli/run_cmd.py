@@ -254,7 +254,7 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
         session = Session(plan, store, app.plugins, actor, live=True)
         if not session.in_agenda:
             raise UsageError(_("plan {id} is past the conversation ({state}); see pop show")
-                             .format(id=plan.id, state=plan.state))
+                             .format(id=plan.id, state=plan.pack.state_title(plan.state)))
         click.echo(_("Resuming plan {id} for {person}.").format(id=plan.id, person=plan.person))
     else:
         pack = app.library().load(pack_ref)
@@ -273,8 +273,9 @@ def run_interactive(app: App, pack_ref: str | None, resume_id: str | None, actor
         return
     click.secho(_("The conversation is complete. Plan {id} is now in {state}.").format(
         id=session.plan.id, state=session.pack.state_title(session.plan.state)), bold=True)
-    click.echo(_("Next: both sign with pop sign {id} --role ROLE; see pop show {id}").format(
-        id=session.plan.id))
+    click.echo(_("Next: both sign with pop sign {id} --role ROLE (roles: {roles}); see pop "
+                 "show {id}").format(id=session.plan.id,
+                                     roles=session.pack.roles_listed(session.pack.signing_roles)))
 
 
 def plan_created(session) -> None:  # noqa: ANN001 - engine.session.Session
@@ -398,7 +399,7 @@ def choose_unfinished(app: App) -> str:
                            "(see pop packs list)"))
     click.echo(_("Unfinished plans:"))
     for i, p in enumerate(plans, start=1):
-        click.echo(f"  {i}. {p['id']}  {p['person']}  {p['pack']}  {p['state']}")
+        click.echo(f"  {i}. {p['id']}  {p['person']}  {p['pack']}  {p['state_title']}")
     while True:
         raw = ask(_("Which plan (number)"))
         if raw.strip().isdigit() and 1 <= int(raw) <= len(plans):

@@ -215,12 +215,12 @@ def date_after(answers: dict, args: dict, pack: Any) -> list[tuple]:
     """A date answer (or the date ``field`` of each row) after another date: the answer
     ``after`` names, the row's ``after_field``, or (``after: conversation``) the
     conversation's date. A date not yet given is not judged."""
-    from engine.dates import format_date, parse_date
+    from engine.dates import deadline, format_date
     from engine.i18n import current_language
     from engine.rules import CONVERSATION_DATE
 
-    def day(value: Any) -> Any:
-        return parse_date(str(value)) if value not in (None, "") else None
+    def day(value: Any) -> Any:  # a date, or the last day of a dated period (Q2 2026)
+        return deadline(str(value)) if value not in (None, "") else None
 
     def shown(value: Any) -> str:
         return format_date(str(value), current_language()) or str(value)
