@@ -311,7 +311,8 @@ def test_graph_is_a_state_diagram_of_the_lifecycle_with_the_agenda(pop):
     moves = [(m.group(1), m.group(2)) for m in arrows if m and m.group(1) != "[*]"]
     assert moves == list(zip(sequence, sequence[1:], strict=False))
     assert ("conversation.acties --> conversation.afsluiten: next: generieke_actie, "
-            "technische_actie, smart, acceptabel_realistisch, wie_helpt") in lines
+            "technische_actie, smart, deadline_na_gesprek, opvolging_na_gesprek, "
+            "evaluatie_na_opvolging, acceptabel_realistisch, wie_helpt") in lines
     assert "closed --> [*]" in lines and "[*] --> preparation.kader" in lines
     assert "next: " not in graph(pop, "vdab", "--no-rules")
 
