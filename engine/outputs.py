@@ -372,6 +372,27 @@ def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None 
     return result, out
 
 
+def format_for_file(path: str | None, plugins: Plugins | None = None,
+                    allowed: tuple[str, ...] | None = None) -> str:
+    """The format ``-o FILE`` asks for without ``--format``: the one registered with FILE's
+    suffix (``.htm`` is ``.html``), among ``allowed`` when given; Markdown when none is.
+    :class:`UsageError` when two formats registered that suffix."""
+    from pathlib import Path
+
+    from .plugins import get_plugins
+
+    if not path:
+        return "md"
+    suffix = Path(path).suffix.lower()
+    suffix = ".html" if suffix == ".htm" else suffix
+    found = [name for name, out in (plugins or get_plugins()).formats.items()
+             if out.suffix.lower() == suffix and (allowed is None or name in allowed)]
+    if len(found) > 1:
+        raise UsageError(_("several formats write {suffix} files ({names}): choose one with "
+                           "--format").format(suffix=suffix, names=", ".join(sorted(found))))
+    return found[0] if found else "md"
+
+
 def invitation(pack: Pack) -> str:
     """The template of a pack's invitation: its own output, else the built-in one.
 
