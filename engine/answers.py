@@ -81,7 +81,7 @@ def _bool(question: dict, raw: Any, pack: Pack) -> bool:
 def _date(question: dict, raw: Any, pack: Pack) -> str:
     parsed = parse_date(str(raw))
     if parsed is None:
-        raise InvalidAnswer(_("not a date; write e.g. 31-03-2026, 31 maart 2026 or 2026-03-31"))
+        raise InvalidAnswer(_("not a date; write e.g. 31-03-2026, 31 March 2026 or 2026-03-31"))
     return parsed.isoformat()
 
 
@@ -298,7 +298,7 @@ def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
     if data.get("date") is not None:
         parsed = parse_date(str(data["date"]))
         if parsed is None:
-            report(("date",), _("not a date; write e.g. 31-03-2026, 31 maart 2026 or 2026-03-31"))
+            report(("date",), _("not a date; write e.g. 31-03-2026, 31 March 2026 or 2026-03-31"))
         else:
             date = parsed.isoformat()
     raw_answers = data.get("answers") or {}

@@ -2,7 +2,8 @@
 
 Messages are written in English in the code and translated through a gettext catalog
 (``engine/locale/<lang>/LC_MESSAGES/pop.po``, compiled to ``.mo`` with Babel). The language
-is chosen by ``--lang``, then ``POP_LANG``, then the locale; Dutch when none of them says.
+is chosen by ``--lang``, then ``POP_LANG``, then the locale (the first of ``LC_ALL``,
+``LC_MESSAGES``, ``LANG`` that is set) when it is Dutch or English; Dutch otherwise.
 """
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ def detect_language(explicit: str | None = None) -> str:
     names = ("LC_ALL", "LC_MESSAGES", "LANG")
     locale = next((os.environ[name] for name in names if os.environ.get(name)), "")
     return _code(locale) if _code(locale) in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def unknown_env_language() -> str | None:
+    """``POP_LANG`` when it is set to a language pop does not speak (``fr``), else None."""
+    value = os.environ.get("POP_LANG")
+    return value if value and _code(value) not in LANGUAGES else None
 
 
 def set_language(lang: str | None) -> str:

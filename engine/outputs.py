@@ -24,7 +24,7 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from datetime import date as Date
-from functools import cached_property
+from functools import cached_property, partial
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -49,8 +49,9 @@ MAX_OUTPUT = 5_000_000  # the most characters one rendered template may make (me
 RENDER_SECONDS = 10.0  # the longest one template may render (time); the default of ...
 RENDER_SECONDS_ENV = "POP_RENDER_SECONDS"  # ... this variable; 0 turns the limit off
 
-# Fixed words of the built-in layouts: English here, other languages from the catalog.
-# They follow the pack's language (a Dutch pack prints Dutch documents), not the CLI's.
+# Fixed words of the built-in layouts: English here, other languages from the catalog. In
+# pop's own layouts they are in the language pop speaks (--lang, POP_LANG, the locale); in a
+# pack's own templates, which are written in the pack's language, in the pack's language.
 _LABELS = {
     "plan": N_("Personal development plan (POP)"),
     "guide": N_("Conversation guide"),
@@ -135,10 +136,18 @@ class RenderContext:
 
     @property
     def lang(self) -> str:
+        """The pack's language (``nl`` when pop has no words in it): that of its templates."""
         from .i18n import LANGUAGES
 
         code = self.pack.language[:2]
         return code if code in LANGUAGES else "nl"
+
+    def language_of(self, name: str) -> str:
+        """The language template ``name`` is rendered in: pop's own layouts speak the language
+        pop speaks (``--lang``, ``POP_LANG``, the locale); a pack's templates the pack's."""
+        from .i18n import current_language
+
+        return current_language() if name.startswith(BUILTIN) else self.lang
 
     @cached_property
     def output(self) -> dict | None:
@@ -198,14 +207,15 @@ class RenderContext:
                 format=self.format or "?"))
         return self.plan
 
-    def data(self, markdown: bool = False) -> dict:
+    def data(self, markdown: bool = False, lang: str | None = None) -> dict:
         """The template context (see docs/pack-authoring-brief.md), a fresh copy each time.
 
         ``markdown``: for a Markdown template, what people typed is made to print as typed
-        (see :func:`literal_for_markdown`)."""
+        (see :func:`literal_for_markdown`). ``lang``: the language of ``labels``, of dates
+        and of texts the pack gives in several languages; the pack's own by default."""
         from .followup import actions as followup_actions
 
-        pack, plan, lang = self.pack, self.plan, self.lang
+        pack, plan, lang = self.pack, self.plan, lang or self.lang
         given = plan.answers if plan else {}
         # private answers stay in the plan, and so do answers to questions (or steps) whose
         # condition no longer holds: a document shows what was asked
@@ -226,6 +236,7 @@ class RenderContext:
             "agenda": agenda(pack, answers if plan else None, lang),
             "labels": labels(lang),
             "lang": lang,
+            "tekst": partial(pack.text, lang=lang),
             "today": Date.today().isoformat(),
         }
         if plan is not None:
@@ -261,7 +272,8 @@ class RenderContext:
         env = self._env.get(html)
         if env is None:
             env = self._env[html] = _environment(self.pack, self.plugins, html)
-        return _render(env, name, {**self.data(markdown=not html), **(extra or {})})
+        data = self.data(markdown=not html, lang=self.language_of(name))
+        return _render(env, name, {**data, **(extra or {})})
 
 
 _FREE_TEXT = ("text", "longtext", "list")
@@ -338,6 +350,8 @@ def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None 
         name = context.output["id"] if context.output else template
         raise UsageError(_("{name} is a document of a plan; use pop export ID --template {name}")
                          .format(name=name))
+    if context.layout == "invite" and context.output is None:
+        invitation(pack)  # pop's invitation only where pop invite gives one
     from .plugins import PLUGIN_SECONDS_ENV, plugin_seconds, within
 
     seconds = plugin_seconds()
@@ -358,19 +372,46 @@ def render(pack: Pack, fmt: str, plan: Plan | None = None, template: str | None 
     return result, out
 
 
+def format_for_file(path: str | None, plugins: Plugins | None = None,
+                    allowed: tuple[str, ...] | None = None) -> str:
+    """The format ``-o FILE`` asks for without ``--format``: the one registered with FILE's
+    suffix (``.htm`` is ``.html``), among ``allowed`` when given; Markdown when none is.
+    :class:`UsageError` when two formats registered that suffix."""
+    from pathlib import Path
+
+    from .plugins import get_plugins
+
+    if not path:
+        return "md"
+    suffix = Path(path).suffix.lower()
+    suffix = ".html" if suffix == ".htm" else suffix
+    found = [name for name, out in (plugins or get_plugins()).formats.items()
+             if out.suffix.lower() == suffix and (allowed is None or name in allowed)]
+    if len(found) > 1:
+        raise UsageError(_("several formats write {suffix} files ({names}): choose one with "
+                           "--format").format(suffix=suffix, names=", ".join(sorted(found))))
+    return found[0] if found else "md"
+
+
 def invitation(pack: Pack) -> str:
     """The template of a pack's invitation: its own output, else the built-in one.
 
-    Only for packs that announce the conversation ahead (an ``uitnodiging`` output, or an
-    ``announcement`` in the schedule); :class:`UsageError` for the others.
+    Only for packs that invite to the conversation: an ``uitnodiging`` output, an
+    ``announcement`` in the schedule, or preparation questions for the person the plan is
+    about; :class:`UsageError` for the others (``pop invite`` and ``--template pop/invite``
+    alike).
     """
     for output in pack.outputs:
         if output["id"] in INVITATIONS:
             return output["id"]
-    if any(item.get("kind") == "announcement" for item in pack.schedule):
+    if any(item.get("kind") == "announcement" for item in pack.schedule) or any(
+            ref.phase == "preparation" and pack.answered_by(qid) == pack.subject_role
+            for qid, ref in pack.questions.items()):
         return f"{BUILTIN}invite"
-    raise UsageError(_("pack {pack} does not announce the conversation ahead (no invitation "
-                       "output, no announcement in its schedule)").format(pack=pack.id))
+    raise UsageError(_("pack {pack} does not invite to the conversation (no invitation "
+                       "output, no announcement in its schedule, no preparation questions for "
+                       "the {role})").format(pack=pack.id,
+                                             role=pack.role_name(pack.subject_role).lower()))
 
 
 # --- the agenda, ready to print ----------------------------------------------------------------
@@ -384,7 +425,7 @@ def agenda(pack: Pack, answers: dict | None, lang: str) -> list[dict]:
     are left out (the guide, without a plan, shows them).
     """
     words = labels(lang)
-    text = pack.text
+    text = partial(pack.text, lang=lang)
     phases = []
     for phase in pack.phases:
         body = pack.phase(phase)
@@ -430,12 +471,13 @@ def condition_text(pack: Pack, condition: dict | None, words: dict) -> str:
     if not condition:
         return ""
     if "schema" in condition:
-        return ", ".join(pack.text(pack.questions[q].question.get("text")) if q in pack.questions
+        return ", ".join(pack.text(pack.questions[q].question.get("text"), words["lang"])
+                         if q in pack.questions
                          else q for q in sorted(condition_refs(condition)))
     parts = []
     for qid, expected in condition.items():
         question = pack.questions[qid].question if qid in pack.questions else {"id": qid}
-        label = pack.text(question.get("text")) or qid
+        label = pack.text(question.get("text"), words["lang"]) or qid
         if isinstance(expected, dict):  # {present: true|false}
             state = words["answered"] if expected.get("present") else words["none"]
             parts.append(f"{label}: {state}")
@@ -449,20 +491,22 @@ def condition_text(pack: Pack, condition: dict | None, words: dict) -> str:
 def _who(pack: Pack, role: str | None, words: dict) -> str:
     if role == TOGETHER:
         return words["together"]
-    return pack.role_name(role) if role else ""
+    return pack.role_name(role, words["lang"]) if role else ""
 
 
 def _question(pack: Pack, step: dict, q: dict, answers: dict | None, words: dict) -> dict:
     kind = q.get("type", "text")
     item: dict[str, Any] = {
-        "id": q["id"], "text": pack.text(q.get("text")), "help": pack.text(q.get("help")),
+        "id": q["id"], "text": pack.text(q.get("text"), words["lang"]),
+        "help": pack.text(q.get("help"), words["lang"]),
         "type": kind, "required": bool(q.get("required")),
         "role": q.get("answered_by") or step.get("answered_by"),
         "who": _who(pack, q.get("answered_by") or step.get("answered_by"), words),
         "answered": False, "value": None, "columns": [], "rows": [],
     }
     if kind == "records":
-        item["columns"] = [pack.text(f.get("text", f["id"])) for f in q.get("fields", [])]
+        item["columns"] = [pack.text(f.get("text", f["id"]), words["lang"])
+                           for f in q.get("fields", [])]
     if answers is None or q["id"] not in answers:
         return item
     value = answers[q["id"]]

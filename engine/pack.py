@@ -136,10 +136,10 @@ class Pack:
     def signing_roles(self) -> list[str]:
         return [r for r, v in self.roles.items() if v.get("signs")]
 
-    def role_name(self, role: str | None) -> str:
+    def role_name(self, role: str | None, lang: str | None = None) -> str:
         if role is None or role == TOGETHER:
             return ""
-        return self.text(self.roles.get(role, {}).get("name", role))
+        return self.text(self.roles.get(role, {}).get("name", role), lang)
 
     def role_for(self, text: str) -> str | None:
         """The role ``text`` names: its id, or its shown name (``Medewerker``), in any case;

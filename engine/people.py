@@ -139,7 +139,7 @@ def check_fields(store: Store, fields: dict[str, Any], person_id: str | None = N
         elif key == "hired":
             day = parse_date(text)
             if day is None:
-                raise UsageError(_("--hired: not a date; write e.g. 31-03-2026, 31 maart 2026 "
+                raise UsageError(_("--hired: not a date; write e.g. 31-03-2026, 31 March 2026 "
                                    "or 2026-03-31"))
             out["hired"] = day.isoformat()
         elif key == "leader":

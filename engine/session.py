@@ -488,7 +488,7 @@ class Session:
 
         day = parse_date(date) if date else today()
         if day is None:
-            raise UsageError(_("not a date; write e.g. 31-03-2026, 31 maart 2026 or 2026-03-31"))
+            raise UsageError(_("not a date; write e.g. 31-03-2026, 31 March 2026 or 2026-03-31"))
         with self.writing() as plan:  # the actions as they stand now: only the named ones move
             self.lifecycle.require(plan, "checkin")
             record, changed = prepare_checkin(plan, entries, answers or {}, day.isoformat(),

@@ -77,3 +77,48 @@ def test_pack_schema_is_what_its_generator_writes():
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "make_pack_schema.py"),
                              "--check"], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_the_documented_plugin_installs_and_its_txt_format_follows_o_file(tmp_path):
+    """The pyproject.toml and module of docs/plugins.md, as written there, make a complete
+    distribution: its build backend (setuptools, at hand offline) writes the metadata from
+    the pyproject alone, and with it beside the module pop loads the plugin; ``-o x.txt``
+    then picks the plugin's format registered with suffix ``.txt``."""
+    import json
+    import re
+    import subprocess
+    import sys
+
+    from helpers import VDAB, pop_process
+
+    pytest.importorskip("setuptools")
+    doc = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    toml = re.search(r"```toml\n(# pyproject.toml of your plugin.*?)```", doc, re.S).group(1)
+    module = re.search(r"```python\n(# pop_myplugin.py.*?)```", doc, re.S).group(1)
+    project = tmp_path / "pop-myplugin"
+    project.mkdir()
+    (project / "pyproject.toml").write_text(toml, encoding="utf-8")
+    (project / "pop_myplugin.py").write_text(module + '''
+
+@hookimpl
+def pop_register_formats(register):
+    register("people", lambda context: "people: " + ", ".join(context.plan.people.values()))
+''', encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    built = subprocess.run([sys.executable, "-c", "from setuptools import setup; setup()",
+                            "egg_info", "--egg-base", str(site)], cwd=project,
+                           capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr           # a name and a version, at least
+    (site / "pop_myplugin.py").write_text((project / "pop_myplugin.py").read_text())
+    env = {"PYTHONPATH": str(site), "POP_DISABLE_PLUGINS": "0"}
+    listing = json.loads(pop_process("plugins", "--json", env=env).stdout)
+    assert any(p["name"] == "myplugin" for p in listing), listing
+    made = pop_process("run", "--answers", str(VDAB), "--json", env=env)
+    plan = json.loads(made.stdout)["plan"]["id"]
+    out = tmp_path / "x.txt"
+    written = pop_process("export", plan, "-o", str(out), env=env)
+    assert written.returncode == 0, written.stderr
+    assert out.read_text(encoding="utf-8") == "people: Dries Verbeeck, Els Vandamme"
+    assert pop_process("export", plan, "-o", str(tmp_path / "y.md"), env=env).returncode == 0
+    assert (tmp_path / "y.md").read_text(encoding="utf-8").startswith("# POP-sjabloon")

@@ -146,7 +146,8 @@ def test_every_document_renders_a_plan_without_answers(pop_env):
     for name in PACKS:
         pack = library.load(name)
         plan = Plan("leeg2345", pack, "preparation", {})
-        for template in [o["id"] for o in pack.outputs] + ["pop/plan", "pop/invite"]:
+        invites = ["pop/invite"] if name != "vdab" else []   # vdab does not invite
+        for template in [o["id"] for o in pack.outputs] + ["pop/plan", *invites]:
             for fmt in ("md", "html"):
                 document, _format = render(pack, fmt, plan, template)
                 assert document.strip(), (name, template, fmt)
@@ -320,7 +321,12 @@ def test_unknown_template_and_formats_that_need_a_plan(pop, plans):
 # --- guide and invitation ---------------------------------------------------------------------
 
 
-def test_guide_holds_the_agenda_guidance_dos_and_donts(pop):
+def test_guide_holds_the_agenda_guidance_dos_and_donts(pop, monkeypatch):
+    english = pop("guide", "vdab").stdout              # pop's own words follow pop's language
+    assert english.startswith("# Conversation guide: VDAB Leidraad POP")
+    assert "**Pitfalls (DON'Ts):**" in english and "Valkuilen" not in english
+    assert "### 2. Analyse: wie ben ik? (Medewerker)" in english   # the pack's words stay
+    monkeypatch.setenv("POP_LANG", "nl")
     text = pop("guide", "vdab").stdout
     assert text.startswith("# Gespreksleidraad: VDAB Leidraad POP")
     assert "### 2. Analyse: wie ben ik? (Medewerker)" in text
@@ -346,9 +352,14 @@ def test_invite_has_the_date_and_the_employees_preparation_questions(pop, plans)
     html = pop("invite", plans["vandenberg"], "--format", "html").stdout
     assert "<h2>Vragen om over na te denken</h2>" in html
     assert "2 maart 2026" in html
-    refused = pop("invite", plans["vdab"])
-    assert refused.exit_code == 2
-    assert "does not announce the conversation ahead" in refused.stderr
+    for asked in (("invite", plans["vdab"]), ("export", plans["vdab"], "-t", "pop/invite")):
+        refused = pop(*asked)                   # vdab's employee has nothing to prepare
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert "no preparation questions for the medewerker" in refused.stderr
+    vtoc = pop("invite", plans["vtoc"])          # vtoc's werknemer prepares: pop's invitation
+    assert vtoc.exit_code == 0 and vtoc.stdout.startswith("# Invitation to the POP conversation")
+    assert vtoc.stdout == pop("export", plans["vtoc"], "-t", "pop/invite").stdout
+    assert "## Preparation questions for the werknemer" in vtoc.stdout
 
 
 # --- the pieces ----------------------------------------------------------------------------------

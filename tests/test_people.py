@@ -406,7 +406,7 @@ def test_forgetting_a_non_ascii_name_leaves_no_byte_of_it(pop_env, tmp_path):
 
     env = forgotten_plugin(tmp_path)
     erased = ok("forget", nfd_lower, "--yes", env=env)
-    assert f"Erased {OZLEM}: 1 plans about them; the name is replaced in 1 other plans." in \
+    assert f"Erased {OZLEM}: 1 plan about them; the name is replaced in 1 other plan." in \
         erased.stdout
     assert "Nothing of it remains in the " in erased.stdout
     assert (tmp_path / "forgotten.log").read_text(encoding="utf-8").split() == [ozlem["id"]]

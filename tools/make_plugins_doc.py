@@ -29,9 +29,14 @@ A pop plugin is a Python module with functions marked `@hookimpl` and named like
 below. pop finds it through the entry-point group `pop` of an installed distribution:
 
 ```toml
-# pyproject.toml of your plugin
+# pyproject.toml of your plugin, next to pop_myplugin.py
+[build-system]
+requires = ["setuptools>=61"]
+build-backend = "setuptools.build_meta"
+
 [project]
 name = "pop-myplugin"
+version = "0.1.0"
 dependencies = ["pop-engine"]
 
 [project.entry-points.pop]
@@ -52,6 +57,24 @@ def pop_register_checks(register):
 After `pip install .`, `pop plugins` lists it with the hooks it implements. A complete,
 installable example with a named check, an output format, a command and a webhook that posts
 agreed plans is in [`examples/plugins/pop-webhook/`](../examples/plugins/pop-webhook/).
+
+What a format and a template receive:
+
+- **A format** (`pop_register_formats`) is called with a `RenderContext`: `context.pack` (the
+  plan's `Pack` snapshot: `id`, `version`, `language`, `name`, `roles`, `questions`, `data`,
+  the pack document as loaded), `context.plan` (a `Plan`, or `None` for `pop guide`: `id`,
+  `state`, `people` {role: name}, `date` (ISO), `answers` {question id: value}, `overrides`,
+  `signatures`, `checkins`, `created`, `updated`, `previous_id`, `person`), `context.template`,
+  `context.output`, and `context.data()`: the same dictionary a template sees.
+- **A template** sees `context.data()`: `pack` (the pack document), `roles`, `subject`,
+  `signers`, `questions`, `schedule` (dated items), `output`, `agenda` (phases → steps →
+  questions with their shown answers), `labels` (the layouts' fixed words), `lang`, `today`,
+  `tekst(value)`, and for a plan `plan` (`id`, `people`, `date`, `answers`, `signatures` of the
+  current content, `all_signatures`, `state`, `state_title`, `checkins`, `overrides`,
+  `digest`, …), `answers` and `actions` (the followed-up actions with status and note).
+  Private answers and answers to questions not asked are left out.
+- **`-o FILE` without `--format`** picks the format whose `suffix` FILE has (`register(...,
+  suffix=".csv")`); when two formats registered that suffix, pop asks for `--format`.
 
 What pop promises a plugin, and what it asks of one:
 

@@ -17,7 +17,15 @@ import click
 
 from engine import __version__
 from engine.errors import PopError, ProblemsError
-from engine.i18n import LANGUAGES, _, current_language, localize_click, set_language
+from engine.i18n import (
+    LANGUAGES,
+    N_,
+    _,
+    current_language,
+    localize_click,
+    set_language,
+    unknown_env_language,
+)
 
 from .commands import COMMANDS
 from .context import App
@@ -47,6 +55,8 @@ class PopGroup(click.Group):
                         importlib.import_module(f"engine.cli.{module}").register(self)
             else:
                 self._add_plugin_commands()
+            if name in self.commands:
+                localize_usage(self.commands[name])
         return self.commands.get(name)
 
     def _add_plugin_commands(self) -> None:
@@ -108,6 +118,28 @@ def _lang_from_argv(argv: Sequence[str]) -> str | None:
     return None
 
 
+# click's own words in a usage line, which its catalog cannot reach (they are not messages)
+_TYPE_METAVARS = {"text": N_("TEXT"), "integer": N_("INTEGER"), "float": N_("NUMBER"),
+                  "boolean": N_("BOOLEAN")}
+
+
+def localize_usage(command: click.Command) -> None:
+    """``[OPTIONS]``, ``COMMAND [ARGS]...`` and a type's ``TEXT`` in the language in force,
+    in ``command`` and every command under it (plugins' commands included)."""
+    if command.options_metavar == "[OPTIONS]":
+        command.options_metavar = _("[OPTIONS]")
+    if isinstance(command, click.Group):
+        if command.subcommand_metavar == "COMMAND [ARGS]...":
+            command.subcommand_metavar = _("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            localize_usage(sub)
+    for param in command.params:
+        name = _TYPE_METAVARS.get(param.type.name)
+        if param.metavar is None and name and isinstance(param, click.Option) \
+                and not param.is_flag:
+            param.metavar = _(name) + ("..." if param.nargs != 1 else "")
+
+
 def build_cli() -> click.Group:
     """The command tree, in the language in force (commands and plugins load when used)."""
     @click.group(cls=PopGroup, context_settings=CONTEXT_SETTINGS,
@@ -115,8 +147,10 @@ def build_cli() -> click.Group:
                         "rule-checked conversations, from content packs."))
     @click.version_option(__version__, "-V", "--version", prog_name="pop",
                           message="%(prog)s %(version)s", help=_("Show the version and exit."))
-    @click.option("--lang", type=click.Choice(LANGUAGES), envvar="POP_LANG",
-                  help=_("Language of messages: nl (default) or en. Also POP_LANG."))
+    @click.option("--lang", type=click.Choice(LANGUAGES),
+                  help=_("Language of pop's messages and layouts: nl or en. Without it: "
+                         "POP_LANG, else the locale (LC_ALL, LC_MESSAGES, LANG) when it is "
+                         "Dutch or English, else nl."))
     @click.option("--data-dir", type=click.Path(file_okay=False), envvar="POP_HOME",
                   help=_("Where plans are stored. Also POP_HOME."))
     @click.option("--store", "store_url", metavar="URL", envvar="POP_STORE",
@@ -130,6 +164,7 @@ def build_cli() -> click.Group:
             localize_click(set_language(lang))
         ctx.obj = App(data_dir=data_dir, store_url=store_url)
 
+    localize_usage(cli)
     return cli
 
 
@@ -145,6 +180,10 @@ def main(argv: Sequence[str] | None = None) -> None:
                          "to another character set?)").format(arg=shown(arg)), err=True)
             sys.exit(2)
     localize_click(set_language(_lang_from_argv(args)))
+    if _lang_from_argv(args) is None and unknown_env_language() is not None:
+        click.echo(_("pop: POP_LANG={value!r} is not a language of pop (nl, en)").format(
+            value=shown(unknown_env_language())), err=True)
+        sys.exit(2)
     from engine.text import TerminalSafe
 
     # a name or an answer must never drive the terminal (escape sequences), nor a pipe's reader

@@ -44,13 +44,12 @@ def register(cli: click.Group) -> None:
                 template: str | None, output_file: str | None, force: bool, watch: bool,
                 extra: tuple[str, ...]) -> None:
         from engine.errors import PopError, ProblemsError
+        from engine.outputs import format_for_file
         from engine.preview import pack_files, plan_from_answers, preview_note, rule_problems
         from engine.preview import watch as watch_files
 
-        from .export_cmd import SUFFIX_FORMATS, format_of
-
         answers = Path(answers_file)
-        fmt = fmt or format_of(output_file, tuple(SUFFIX_FORMATS.values()))
+        fmt = fmt or format_for_file(output_file, app.plugins)
         written = {"once": force}  # after the first write, --watch replaces its own file
 
         def render_once() -> None:

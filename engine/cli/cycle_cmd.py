@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from engine.i18n import _
+from engine.i18n import _, ngettext
 
 from .context import App, echo_json, json_option, pass_app
 
@@ -120,7 +120,9 @@ def register(cli: click.Group) -> None:
             for change in found.changes:
                 click.echo(f"  - {change}")
         if not yes:
-            click.confirm(_("Move the plan onto this version?"), abort=True)
+            from .interview import confirm
+
+            confirm(_("Move the plan onto this version?"))
         done = session.upgrade(pack)
         if as_json:
             echo_json({**done, "upgraded": True})
@@ -451,7 +453,8 @@ def register(cli: click.Group) -> None:
             return
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
         write_private(Path(output), text, force)
-        click.echo(_("Wrote {n} plans about {person} to {file}.").format(
+        click.echo(ngettext("Wrote {n} plan about {person} to {file}.",
+                            "Wrote {n} plans about {person} to {file}.", len(data["plans"])).format(
             n=len(data["plans"]), person=who["name"], file=output), err=as_json)
 
     @cli.command(help=_("Erase one person (an id, an employee number or a name): their record "
@@ -486,31 +489,40 @@ def register(cli: click.Group) -> None:
         if not yes:
             rows = {r["id"]: r for r in store.list_plans(limit=None)
                     if r["id"] in set(found["own"]) | set(found["appears"])}
-            click.echo(_("This erases {person} from the register, with {n} plans about them, "
-                         "for good:").format(person=describe(who), n=len(found["own"])),
-                       err=as_json)
+            click.echo(ngettext("This erases {person} from the register, with {n} plan about "
+                                "them, for good:",
+                                "This erases {person} from the register, with {n} plans about "
+                                "them, for good:", len(found["own"])).format(
+                person=describe(who), n=len(found["own"])), err=as_json)
             for plan_id in found["own"]:
                 row = rows[plan_id]
                 click.echo(f"  {row['id']}  {row['pack']}  {row['state_title']}", err=as_json)
             if found["appears"]:
-                click.echo(_("In {n} plans of other people, the name is replaced by {marker}; "
-                             "those plans stay:").format(n=len(found["appears"]),
-                                                        marker=REDACTED), err=as_json)
+                click.echo(ngettext("In {n} plan of another person, the name is replaced by "
+                                    "{marker}; that plan stays:",
+                                    "In {n} plans of other people, the name is replaced by "
+                                    "{marker}; those plans stay:", len(found["appears"])).format(
+                    n=len(found["appears"]), marker=REDACTED), err=as_json)
                 for plan_id in found["appears"]:
                     row = rows[plan_id]
                     click.echo(f"  {row['id']}  {row['pack']}  {row['state_title']}  "
                                f"{row['person']}",
                                err=as_json)
-            click.confirm(_("Erase {person}?").format(person=who["name"]), abort=True,
-                          err=as_json)
+            from .interview import confirm
+
+            confirm(_("Erase {person}?").format(person=who["name"]), err=as_json)
         result = store.forget_person(who["id"])
         app.plugins.notify("pop_person_forgotten", person_id=who["id"])
         if as_json:
             echo_json(result)
         else:
-            click.echo(_("Erased {person}: {n} plans about them; the name is replaced in {m} "
-                         "other plans.").format(person=who["name"], n=len(result["plans"]),
-                                                m=len(result["redacted"])))
+            click.echo(_("Erased {person}: {plans}; {redacted}.").format(
+                person=who["name"],
+                plans=ngettext("{n} plan about them", "{n} plans about them",
+                               len(result["plans"])).format(n=len(result["plans"])),
+                redacted=ngettext("the name is replaced in {n} other plan",
+                                  "the name is replaced in {n} other plans",
+                                  len(result["redacted"])).format(n=len(result["redacted"]))))
             _report_compact(result)
         if not result["complete"]:
             raise SystemExit(4)
@@ -549,7 +561,7 @@ def _date_option(raw: str) -> str:
 
     day = parse_date(raw)
     if day is None:
-        raise UsageError("--date: " + _("not a date; write e.g. 31-03-2026, 31 maart 2026 or "
+        raise UsageError("--date: " + _("not a date; write e.g. 31-03-2026, 31 March 2026 or "
                                         "2026-03-31"))
     return day.isoformat()
 
@@ -694,8 +706,8 @@ def _when(days: int) -> str:
     if days == 0:
         return _("today")
     if days < 0:
-        return _("{n} days late").format(n=-days)
-    return _("in {n} days").format(n=days)
+        return ngettext("{n} day late", "{n} days late", -days).format(n=-days)
+    return ngettext("in {n} day", "in {n} days", days).format(n=days)
 
 
 def _kind(kind: str) -> str:
@@ -724,7 +736,7 @@ def _mail_leaders(store: Any, items: list[dict], until: str, dry_run: bool,
             for m, g in zip(mails, groups, strict=True)],
             "unsent": unsent})
     elif not dry_run:
-        click.echo(_("Sent {n} mails.").format(n=len(mails)))
+        click.echo(ngettext("Sent {n} mail.", "Sent {n} mails.", len(mails)).format(n=len(mails)))
     for person in dict.fromkeys(item["person"] for item in unsent):
         click.secho(_("No mail about {person}: no leader with an e-mail address in the "
                       "register (pop people edit PERSON --leader …, --email …)").format(

@@ -36,7 +36,9 @@ def register(cli: click.Group) -> None:
     def export(app: App, plan_id: str, fmt: str | None, template: str | None,
                output_file: str | None, force: bool) -> None:
         plan = app.store.load_plan(plan_id)
-        fmt = fmt or format_of(output_file, tuple(SUFFIX_FORMATS.values()))
+        from engine.outputs import format_for_file
+
+        fmt = fmt or format_for_file(output_file, app.plugins)
         emit(app, plan.pack, fmt, plan, template, output_file, force)
 
     @cli.command(help=_("Print a pack's conversation guide for the leader: the agenda, "
@@ -50,8 +52,10 @@ def register(cli: click.Group) -> None:
     @pass_app
     def guide(app: App, pack_ref: str, fmt: str | None, template: str | None,
               output_file: str | None, force: bool) -> None:
+        from engine.outputs import format_for_file
+
         pack = app.library().load(pack_ref)
-        fmt = fmt or format_of(output_file, ("md", "html"))
+        fmt = fmt or format_for_file(output_file, app.plugins, ("md", "html"))
         emit(app, pack, fmt, None, template, output_file, force)
 
     @cli.command(help=_("Print the invitation to a plan's conversation: the date and the "
@@ -63,22 +67,12 @@ def register(cli: click.Group) -> None:
     @pass_app
     def invite(app: App, plan_id: str, fmt: str | None, output_file: str | None,
                force: bool) -> None:
-        from engine.outputs import invitation
+        from engine.outputs import format_for_file, invitation
 
         plan = app.store.load_plan(plan_id)
-        fmt = fmt or format_of(output_file, ("md", "html"))
+        fmt = fmt or format_for_file(output_file, app.plugins, ("md", "html"))
         emit(app, plan.pack, fmt, plan, invitation(plan.pack), output_file, force)
 
-
-# The format a FILE's suffix asks for when --format is not given.
-SUFFIX_FORMATS = {".md": "md", ".html": "html", ".htm": "html", ".json": "json", ".ics": "ics"}
-
-
-def format_of(output_file: str | None, formats: tuple[str, ...]) -> str:
-    """The format for ``-o FILE`` without ``--format``: the one of its suffix if it is one of
-    ``formats``, else Markdown."""
-    fmt = SUFFIX_FORMATS.get(Path(output_file).suffix.lower()) if output_file else None
-    return fmt if fmt in formats else "md"
 
 
 def emit(app: App, pack, fmt: str, plan, template: str | None,  # noqa: ANN001

@@ -733,3 +733,19 @@ class Interview:
 def shorten(text: str, width: int) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def confirm(question: str, err: bool = False) -> None:
+    """Ask ``question [j/N]`` (``[y/N]`` in English); go on only after yes (ja, j, yes, y),
+    else stop with exit 1 (click's Abort). The same words as every yes/no question."""
+    from engine.answers import FALSE_WORDS, TRUE_WORDS
+
+    choices = _("y/N")
+    while True:
+        word = click.prompt(f"{question} [{choices}]", default="", show_default=False,
+                            prompt_suffix=" ", err=err).strip().lower()
+        if word in TRUE_WORDS:
+            return
+        if not word or word in FALSE_WORDS:
+            raise click.Abort()
+        click.echo(_("answer yes or no (ja/nee)"), err=err)

@@ -166,7 +166,7 @@ def smart(answers: dict, args: dict, pack: Any) -> list[tuple]:
             elif letter == "T" and not all(is_time_bound(str(row.get(f))) for f in fields["T"]):
                 value = "; ".join(str(row.get(f)) for f in fields["T"])
                 found.append((_("{action}: not {letter} — {value!r} is not a date or dated "
-                                "period; write e.g. 31-03-2026, Q1 2026 or maart 2026.").format(
+                                "period; write e.g. 31-03-2026, Q1 2026 or March 2026.").format(
                     action=action, letter=names[letter], value=value), None, n, label))
         text = " ".join(str(row.get(f, "")) for f in vague_fields).lower()
         words = list(dict.fromkeys(m.group(1) for m in vague.finditer(text)))
