@@ -39,10 +39,13 @@ def _guards(pack: Pack, source: str, dest: str) -> list[str]:
 def drawing_machine(pack: Pack, show_rules: bool = True):  # noqa: ANN201 - a transitions machine
     """A ``transitions`` machine of ``pack`` for drawing only: no model, no guards, no plans."""
     from transitions.extensions.diagrams import HierarchicalGraphMachine
+    from transitions.extensions.nesting import NestedState
 
-    from .lifecycle import DotState, state_sequence
+    from .lifecycle import state_sequence
 
-    class LabelledState(DotState):  # the runtime machine's states, with a label to draw
+    class LabelledState(NestedState):  # phases holding their steps, with a label to draw
+        separator = "."  # as the runtime machine names its states (phase names contain "_")
+
         def __init__(self, *args, label: str | None = None, **kwargs):  # noqa: ANN002, ANN003
             super().__init__(*args, **kwargs)
             if label:

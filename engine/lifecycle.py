@@ -1,10 +1,13 @@
-"""The POP lifecycle as a ``transitions`` hierarchical state machine, one per resolved pack.
+"""The POP lifecycle as a ``transitions`` state machine, one per resolved pack.
 
-``preparation → conversation → follow_up → evaluation → closed``; a phase with agenda steps is
-a nested state whose children are the steps (``conversation.planning``). Phases a pack does not
-use are left out. Moving on (``next``) is guarded by the pack's rules and by plugins; ``back``
-returns to the previous step within a phase. Plans are the machine's models: attached with
-``add_model`` while they are worked on and detached afterwards.
+``preparation → conversation → follow_up → evaluation → closed``; a phase with agenda steps
+passes through one state per step, named ``phase.step`` (``conversation.planning``); a phase
+without steps is one state. Phases a pack does not use are left out. Every move is between two
+such states, so transitions' core ``Machine`` is all it takes (its nested machine would bring
+the extensions package along: asyncio, diagrams, locking; ``pop packs graph`` draws the phases
+as composite states by itself). Moving on (``next``) is guarded by the pack's rules and by
+plugins; ``back`` returns to the previous step within a phase. Plans are the machine's models:
+attached with ``add_model`` while they are worked on and detached afterwards.
 
 Besides the pack's rules, two built-in conditions guard leaving the follow-up: the plan must be
 agreed (every signing role signed the current content, see :mod:`engine.agreement`) and at least
@@ -18,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from transitions.extensions.nesting import HierarchicalMachine, NestedState
+from transitions import Machine
 
 from . import agreement
 from .errors import PopError
@@ -27,14 +30,6 @@ from .pack import CLOSED, Pack
 from .plan import Plan, phase_of, step_of
 from .plugins import Plugins
 from .rules import Finding, evaluate, missing_required, step_applies
-
-
-class DotState(NestedState):
-    separator = "."  # phase names contain "_" (follow_up), the default separator
-
-
-class _Machine(HierarchicalMachine):
-    state_cls = DotState
 
 
 @dataclass
@@ -112,15 +107,9 @@ class Lifecycle:
     def __init__(self, pack: Pack, plugins: Plugins):
         self.pack, self.plugins = pack, plugins
         self.sequence = state_sequence(pack)
-        states: list = []
-        for phase in pack.phases:
-            steps = [s["id"] for s in pack.steps(phase)]
-            states.append({"name": phase, "children": steps, "initial": steps[0]}
-                          if steps else phase)
-        states.append(CLOSED)
-        self.machine = _Machine(model=None, states=states, initial=self.sequence[0],
-                                auto_transitions=False, send_event=True,
-                                model_attribute="state")
+        self.machine = Machine(model=None, states=self.sequence, initial=self.sequence[0],
+                               auto_transitions=False, send_event=True,
+                               model_attribute="state")
         for source, dest in zip(self.sequence, self.sequence[1:], strict=False):
             self.machine.add_transition("next", source, dest, conditions=[self._guard])
             if phase_of(source) == phase_of(dest):
