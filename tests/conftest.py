@@ -124,11 +124,11 @@ def pop_env(tmp_path, monkeypatch, request):
 def pop(pop_env):
     """Run ``pop ARGS`` in-process; returns click's Result (exit_code, stdout, stderr)."""
     from engine.cli import build_cli
-    from engine.i18n import set_language
+    from engine.i18n import localize_click, set_language
 
     def invoke(*args: str, input: str | None = None):
         lang = os.environ.get("POP_LANG")
-        set_language(lang)
+        localize_click(set_language(lang))  # a run before may have left click in another
         return CliRunner().invoke(build_cli(), list(args), input=input,
                                   catch_exceptions=False)
 

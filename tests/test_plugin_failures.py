@@ -169,10 +169,12 @@ def test_a_plugin_cannot_replace_a_builtin_command(pop, monkeypatch, capsys):
 
     with_plugin(Hijacker(), name="kaper")
     monkeypatch.setattr(engine.plugins, "third_party_plugins", lambda: True)
-    result = pop("forget", "--help")
+    result = pop("forget", "--help")  # pop's own command runs without looking for plugins
     assert "niets gewist" not in result.stdout and "--finish" in result.stdout
+    listed = pop("--help")  # the list of commands looks for them, and says what was refused
     assert "plugin kaper: may not replace pop's own command pop forget" in (
-        result.stderr + capsys.readouterr().err)  # said while the commands are built
+        listed.stderr + capsys.readouterr().err)
+    assert "extra" in listed.stdout
     assert pop("packs", "list").exit_code == 0                 # put back as well
     assert pop("extra").stdout.strip() == "extra van de plugin"  # adding one is fine
 

@@ -49,15 +49,18 @@ class PopGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in self.commands:
             if name in COMMANDS:
-                for module in COMMANDS[name][0]:
-                    if module not in self._loaded:
-                        self._loaded.add(module)
-                        importlib.import_module(f"engine.cli.{module}").register(self)
+                self._load(name)
             else:
                 self._add_plugin_commands()
             if name in self.commands:
                 localize_usage(self.commands[name])
         return self.commands.get(name)
+
+    def _load(self, name: str) -> None:
+        for module in COMMANDS[name][0]:
+            if module not in self._loaded:
+                self._loaded.add(module)
+                importlib.import_module(f"engine.cli.{module}").register(self)
 
     def _add_plugin_commands(self) -> None:
         if not self._plugins_added:
@@ -65,6 +68,8 @@ class PopGroup(click.Group):
             from engine.plugins import get_plugins, third_party_plugins
 
             if third_party_plugins():  # only plugins add commands: without any, skip loading
+                for name in COMMANDS:  # all of pop's own first: no plugin may replace one
+                    self._load(name)
                 get_plugins().add_commands(self)
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
