@@ -11,11 +11,10 @@ from __future__ import annotations
 import gettext as _gettext
 import os
 from functools import cache
-from pathlib import Path
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-_LOCALE_DIR = Path(__file__).parent / "locale"
+_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")  # no pathlib on start-up
 _state: dict[str, object] = {"lang": None, "catalog": None}
 
 

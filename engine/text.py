@@ -9,6 +9,12 @@ from collections.abc import Iterable
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+def shorten(text: str, width: int) -> str:
+    """On one line, at most ``width`` characters (an ellipsis where it was cut)."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def has_surrogates(text: str) -> bool:
     """Whether ``text`` holds bytes that were not UTF-8 (Python keeps them as lone halves)."""
     return bool(_SURROGATE.search(text))

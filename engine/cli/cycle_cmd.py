@@ -254,7 +254,7 @@ def register(cli: click.Group) -> None:
             click.echo(_("Nothing due until {date}.").format(
                 date=format_date(until, current_language())))
             return
-        from .interview import shorten
+        from engine.text import shorten
 
         def where(item: dict) -> str:
             return f" ({item['plan']})" if item["plan"] else ""
@@ -296,8 +296,7 @@ def register(cli: click.Group) -> None:
                            f"pop evaluate {session.plan.id}"):
                 return
         from engine.followup import unevaluated
-
-        from .interview import shorten
+        from engine.text import shorten
 
         plan = session.plan
         ready = session.lifecycle.check_step(plan, plan.state) is None and not problems

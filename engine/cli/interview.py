@@ -17,7 +17,7 @@ from engine.i18n import _, current_language
 from engine.lifecycle import Blocked
 from engine.rules import Finding
 from engine.session import PlanChanged, Session
-from engine.text import has_surrogates
+from engine.text import has_surrogates, shorten
 
 BACK, PAUSE, CLEAR = "<", "!", "-"
 
@@ -730,9 +730,6 @@ class Interview:
                 if q["id"] in self.session.plan.answers}
 
 
-def shorten(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def confirm(question: str, err: bool = False) -> None:

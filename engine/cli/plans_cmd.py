@@ -39,7 +39,7 @@ def register(cli: click.Group) -> None:
         if not rows:
             click.echo(_("No plans."))
             return
-        from .interview import shorten
+        from engine.text import shorten
 
         heads = (_("plan"), _("changed"), _("pack"), _("state"), _("person"))
         click.echo(f"{heads[0]:<8}  {heads[1]:<10}  {heads[2]:<11} {heads[3]:<32} {heads[4]}")
