@@ -122,3 +122,51 @@ def pop_register_formats(register):
     assert out.read_text(encoding="utf-8") == "people: Dries Verbeeck, Els Vandamme"
     assert pop_process("export", plan, "-o", str(tmp_path / "y.md"), env=env).returncode == 0
     assert (tmp_path / "y.md").read_text(encoding="utf-8").startswith("# POP-sjabloon")
+
+
+def readme_console_lines() -> list[str]:
+    """Every ``$ pop …`` command in the README's console blocks, in order, without comments;
+    a line holding several (``a; pop b``) gives each."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = []
+    for block in re.findall(r"```console\n(.*?)```", text, flags=re.S):
+        for line in block.splitlines():
+            if line.startswith("$ pop "):
+                line = re.sub(r"\s{2,}#.*$", "", line[2:])
+                commands += [part.strip() for part in re.split(r"; (?=pop )", line)]
+    return commands
+
+
+def test_every_pop_line_of_the_readme_runs_on_the_example_data(tmp_path, monkeypatch):
+    import json
+    import shlex
+
+    from helpers import pop_process
+
+    monkeypatch.chdir(tmp_path)
+    env = {"POP_TODAY": "2026-04-20", "POP_LANG": "nl"}
+    made = pop_process("run", "--answers", str(ROOT / "examples" / "vdab-answers.yaml"),
+                       "--json", env=env)
+    plan = json.loads(made.stdout)["plan"]["id"]
+    lines = readme_console_lines()
+    assert len(lines) >= 15 and any(line.startswith("pop checkin") for line in lines)
+    for line in lines:
+        args = [plan if word == "PLAN" else word.replace("examples/", f"{ROOT}/examples/")
+                for word in shlex.split(line)[1:]]
+        result = subprocess_in(tmp_path, args, env)
+        assert result.returncode == 0, (line, result.stdout, result.stderr)
+        assert "Traceback" not in result.stderr
+    assert (tmp_path / "dries.json").is_file() and (tmp_path / "overzicht.xlsx").is_file()
+
+
+def subprocess_in(folder, args: list[str], env: dict):
+    """``pop ARGS`` run in ``folder`` (where the README's -o files go)."""
+    import os
+    import subprocess
+
+    from helpers import pop_command
+
+    return subprocess.run([*pop_command(), *args], capture_output=True, text=True,
+                          env={**os.environ, **env}, cwd=folder, timeout=120)
