@@ -227,6 +227,9 @@ def test_forms_need_their_csrf_token_and_bad_input_is_a_message(plan):
 def test_a_link_needs_a_plan_in_its_preparation_and_a_known_role(plan):
     result = pop_process("prepare", plan, "--role", "boss", "--link")
     assert result.returncode == 2 and "unknown role" in result.stderr
+    assert "employee (Medewerker)" in result.stderr           # the roles, as one may name them
+    by_name = ok_json("prepare", plan, "--role", "MEDEWERKER", "--link", "--base-url", BASE)
+    assert by_name["role"] == "employee"
     result = pop_process("prepare", plan, "--role", "employee", "--link", "--days", "0")
     assert result.returncode == 2 and "--days" in result.stderr
 

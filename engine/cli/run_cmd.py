@@ -6,12 +6,16 @@ import os
 import sys
 from datetime import date as Date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from engine.i18n import _
 
 from .context import App, echo_json, json_option, pass_app
+
+if TYPE_CHECKING:  # pragma: no cover
+    from engine.pack import Pack
 
 AGENDA_PHASES = ("preparation", "conversation")
 
@@ -97,9 +101,7 @@ def register_prepare(cli: click.Group) -> None:
             plan_created(session)
         session.live = True
         plan, pack = session.plan, session.pack
-        if role not in pack.roles:
-            raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
-                role=role, roles=", ".join(pack.roles)))
+        role = _role(pack, role)
         if plan.phase != "preparation":
             raise UsageError(_("plan {id} is past the preparation ({state})").format(
                 id=plan.id, state=pack.state_title(plan.state)))
@@ -128,6 +130,17 @@ def register_prepare(cli: click.Group) -> None:
         click.echo(_("The conversation continues with: pop run --resume {id}").format(id=plan.id))
 
 
+def _role(pack: Pack, text: str) -> str:
+    """The role ``--role`` names: its id or its shown name, in any case."""
+    from engine.errors import UsageError
+
+    role = pack.role_for(text)
+    if role is None:
+        raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
+            role=text, roles=pack.roles_listed()))
+    return role
+
+
 def link_command(app: App, plan_id: str, role: str, base_url: str, days: int | None,
                  revoke: bool, as_json: bool) -> None:
     """``pop prepare ID --role R --link`` / ``--revoke``."""
@@ -137,9 +150,7 @@ def link_command(app: App, plan_id: str, role: str, base_url: str, days: int | N
     from engine.links import new_link
 
     plan = app.store.load_plan(plan_id)
-    if role not in plan.pack.roles:
-        raise UsageError(_("unknown role {role!r} (roles: {roles})").format(
-            role=role, roles=", ".join(plan.pack.roles)))
+    role = _role(plan.pack, role)
     if revoke:
         closed = app.store.revoke_links(plan.id, role)
         if as_json:
