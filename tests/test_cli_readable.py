@@ -100,8 +100,8 @@ def test_typed_lists_split_at_semicolons_or_commas_and_say_what_was_stored(pop_e
     child = pexpect.spawn(command[0], [*command[1:], "run", "--pack", str(pack)],
                           env=dict(os.environ), cwd=str(TESTS), encoding="utf-8", timeout=20,
                           dimensions=(50, 200))
-    for prompt, text in (("Name of the medewerker *:", "An Peeters"),
-                         ("Name of the begeleider:", ""),
+    for prompt, text in (("Name (medewerker) *:", "An Peeters"),
+                         ("Name (begeleider):", ""),
                          ("Date of the conversation", "02-03-2026")):
         child.expect_exact(prompt)
         child.sendline(text)

@@ -34,8 +34,8 @@ def db_answers(home, plan_id: str) -> dict:
 
 def test_guided_session_with_rules_back_interrupt_and_resume(pop_env):
     child = spawn("run", "--pack", "mini")
-    answer(child, "Name of the medewerker *:", "An Peeters")
-    answer(child, "Name of the begeleider:", "Jan Janssens")
+    answer(child, "Name (medewerker) *:", "An Peeters")
+    answer(child, "Name (begeleider):", "Jan Janssens")
     answer(child, "Date of the conversation", "02-03-2026")
     child.expect(r"Plan ([a-z0-9]{8}) created")
     plan_id = child.match.group(1)
@@ -103,8 +103,8 @@ def test_guided_session_with_rules_back_interrupt_and_resume(pop_env):
 
 def test_sigkill_loses_no_answer(pop_env):
     child = spawn("run", "--pack", "mini")
-    answer(child, "Name of the medewerker *:", "Kim")
-    answer(child, "Name of the begeleider:", "")
+    answer(child, "Name (medewerker) *:", "Kim")
+    answer(child, "Name (begeleider):", "")
     answer(child, "Date of the conversation", "")
     child.expect(r"Plan ([a-z0-9]{8}) created")
     plan_id = child.match.group(1)
@@ -150,7 +150,7 @@ overrides:
 
     child = spawn("run", "--pack", str(MINI))
     for prompt, text in [
-        ("Name of the medewerker *:", "An Peeters"), ("Name of the begeleider:", "Jan Janssens"),
+        ("Name (medewerker) *:", "An Peeters"), ("Name (begeleider):", "Jan Janssens"),
         ("Date of the conversation", "2026-03-02"), ("Waar ben ik goed in?", "Stapelen"),
         ("Wil de medewerker in gesprek gaan?", "ja"), ("Wat wil je bereiken?",
                                                        "Heftruckattest halen"),

@@ -44,8 +44,8 @@ def skip_all(child: pexpect.spawn, until: str, answers: dict[str, str] | None = 
 
 def test_each_role_answers_only_its_own_preparation_questions(pop_env):
     child = spawn("prepare", "--pack", "vandenberg", "--role", "manager")
-    for prompt, text in (("Name of the medewerker *", "Sanne de Vries"),
-                         ("Name of the leidinggevende", "Mark Jansen"),
+    for prompt, text in (("Name (medewerker) *", "Sanne de Vries"),
+                         ("Name (leidinggevende)", "Mark Jansen"),
                          ("Date of the conversation", "16-03-2026")):
         child.expect_exact(prompt)
         child.sendline(text)
@@ -133,8 +133,8 @@ def own_questions(role: str) -> list[str]:
 def test_preparing_again_goes_on_where_it_stopped_and_knows_who_is_done(pop_env):
     employee, manager = own_questions("employee"), own_questions("manager")
     child = spawn("prepare", "--pack", "vandenberg", "--role", "employee")
-    for prompt, text in (("Name of the medewerker *", "Sanne de Vries"),
-                         ("Name of the leidinggevende", "Mark Jansen"),
+    for prompt, text in (("Name (medewerker) *", "Sanne de Vries"),
+                         ("Name (leidinggevende)", "Mark Jansen"),
                          ("Date of the conversation", "16-03-2026")):
         child.expect_exact(prompt)
         child.sendline(text)

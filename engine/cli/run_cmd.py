@@ -340,7 +340,7 @@ def ask_people(pack, ask, store) -> tuple[dict, str]:  # noqa: ANN001
         required = role == pack.subject_role
         while True:
             title = pack.role_name(role)
-            raw = ask(_("Name of the {role}").format(role=title[:1].lower() + title[1:])
+            raw = ask(_("Name ({role})").format(role=title[:1].lower() + title[1:])
                       + (" *" if required else ""))
             try:
                 name = clean_name(raw)
