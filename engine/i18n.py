@@ -77,6 +77,11 @@ def translator(lang: str):  # noqa: ANN201 - a gettext-like callable
     return _catalog(lang).gettext
 
 
+def plural_translator(lang: str):  # noqa: ANN201 - an ngettext-like callable
+    """``ngettext`` for one language, as :func:`translator` is ``gettext``."""
+    return _catalog(lang).ngettext
+
+
 def current_language() -> str:
     if _state["lang"] is None:
         set_language(None)

@@ -17,13 +17,11 @@ from urllib.parse import unquote, urlsplit
 
 from .due import kind_label
 from .errors import PopError, UsageError
-from .i18n import N_, _, translator
+from .i18n import N_, _, plural_translator, translator
 from .store import Store
 
-SUBJECT = N_("POP: {n} items due for the people you lead")
 GREETING = N_("Hello {name},")
 INTRO = N_("These POP items of the people you lead are due by {until}, overdue ones first:")
-OVERDUE = N_("{n} days overdue")
 FOOTER = N_("Sent by pop. Look at a plan with: pop show ID")
 
 
@@ -53,13 +51,15 @@ def by_leader(store: Store, items: list[dict], *, need_email: bool = True
 def message(leader: dict, items: list[dict], until: str, sender: str, lang: str
             ) -> EmailMessage:
     """One leader's mail: plain text and HTML, in ``lang``."""
-    t = translator(lang)
-    lines = [(item["date"], _when(item, t), kind_label(item["kind"], t), item["person"],
+    t, ngettext = translator(lang), plural_translator(lang)
+    lines = [(item["date"], _when(item, ngettext), kind_label(item["kind"], t), item["person"],
               item["title"], item.get("plan") or "") for item in items]
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = formataddr((leader["name"], leader["email"]))
-    mail["Subject"] = t(SUBJECT).format(n=len(items))
+    mail["Subject"] = ngettext("POP: {n} item due for the people you lead",
+                               "POP: {n} items due for the people you lead",
+                               len(items)).format(n=len(items))
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2].strip(">") or None)
     text = [t(GREETING).format(name=leader["name"]), "", t(INTRO).format(until=until), ""]
@@ -118,8 +118,10 @@ def sender() -> str:
     return value
 
 
-def _when(item: dict, t: Any) -> str:
-    return t(OVERDUE).format(n=-item["days"]) if item.get("overdue") else ""
+def _when(item: dict, ngettext: Any) -> str:
+    days = -item["days"]
+    return ngettext("{n} day overdue", "{n} days overdue", days).format(n=days) \
+        if item.get("overdue") else ""
 
 
 def calendar(leader: dict, items: list[dict], lang: str) -> bytes:

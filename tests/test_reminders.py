@@ -105,3 +105,17 @@ def test_one_calendar_per_leader(leaders, tmp_path):
     assert events and all("Dries Verbeeck" in str(e["summary"]) for e in events)
     assert len({str(e["uid"]) for e in events}) == len(events)
     assert calendar_file.stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(("lang", "subject", "late"), [
+    ("nl", "POP: 1 punt te doen voor de mensen die je leidt", "(1 dag te laat)"),
+    ("en", "POP: 1 item due for the people you lead", "(1 day overdue)")])
+def test_one_item_one_day_late_is_said_in_the_singular(lang, subject, late):
+    from engine.reminders import message
+
+    item = {"date": "2026-04-30", "days": -1, "overdue": True, "kind": "checkin",
+            "person": "Dries Verbeeck", "title": "Opvolgingsgesprek", "plan": "qafhes22"}
+    mail = message({"name": "Els Vandamme", "email": "els@atelier.example"}, [item],
+                   "2026-05-01", "pop@atelier.example", lang)
+    assert mail["Subject"] == subject
+    assert late in mail.get_body(("plain",)).get_content()
