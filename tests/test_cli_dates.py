@@ -64,3 +64,24 @@ def test_check_in_dates_that_contradict_the_plan_need_a_reason(pop_env):
     shown = ok_json("show", plan)
     assert shown["overrides"]["pop.checkin_dates"]["reason"] == "Al gedaan, laat genoteerd"
     assert len(shown["checkins"]) == 2
+
+
+def test_vtoc_and_vandenberg_warn_on_dates_before_the_conversation(pop_env, tmp_path):
+    from helpers import EXAMPLES
+
+    late = tmp_path / "vtoc.yaml"                 # the next moment before the conversation
+    late.write_text(VTOC.read_text(encoding="utf-8").replace("date: 2026-03-10",
+                                                             "date: 2026-07-01"),
+                    encoding="utf-8")
+    result = pop_process("run", "--answers", str(late))
+    assert result.returncode == 2 and "rules.volgend_moment_na_gesprek: warning" in result.stderr
+    source = (EXAMPLES / "vandenberg-answers.yaml").read_text(encoding="utf-8")
+    early = tmp_path / "vandenberg.yaml"
+    early.write_text(source.replace("wanneer: 15-04-2026", "wanneer: 15-02-2026"),
+                     encoding="utf-8")
+    result = pop_process("run", "--answers", str(early))
+    assert result.returncode == 2 and "rules.afspraak_na_gesprek: warning" in result.stderr
+    assert "volgend_gesprek_na_gesprek" not in result.stderr       # 14-09-2026 is after it
+    early.write_text(early.read_text(encoding="utf-8") + "overrides:\n  afspraak_na_gesprek: "
+                     "Al gedaan vóór het gesprek\n", encoding="utf-8")
+    assert ok_json("run", "--answers", str(early))["plan"]["state"]
