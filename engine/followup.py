@@ -13,7 +13,7 @@ from typing import Any
 from .answers import InvalidAnswer, coerce
 from .dates import deadline
 from .errors import UsageError
-from .i18n import _
+from .i18n import _, ngettext
 from .pack import Pack
 from .plan import Plan
 from .rules import evaluate, is_empty
@@ -152,8 +152,9 @@ def prepare_checkin(plan: Plan, entries: list[dict], answers: dict[str, Any], da
     for entry in entries:
         n = entry.get("action")
         if not isinstance(n, int) or not 1 <= n <= len(known):
-            raise UsageError(_("no action {n}; this plan has {count} actions").format(
-                n=n, count=len(known)))
+            raise UsageError(ngettext("no action {n}; this plan has {count} action",
+                                      "no action {n}; this plan has {count} actions",
+                                      len(known)).format(n=n, count=len(known)))
         if n in seen:
             raise UsageError(_("action {n} is given twice").format(n=n))
         seen.add(n)

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from .errors import Problem
-from .i18n import _
+from .i18n import _, ngettext
 from .resources import schema_path
 from .yamlfile import Positions, format_path, key_position, position
 
@@ -119,9 +119,11 @@ def message(error: Any) -> str:
     if kind == "minLength":
         return _("must not be empty")
     if kind in ("minItems", "minProperties"):
-        return _("needs at least {n} item(s)").format(n=expected)
+        return ngettext("needs at least {n} item", "needs at least {n} items",
+                        expected).format(n=expected)
     if kind in ("maxItems", "maxProperties"):
-        return _("allows at most {n} item(s)").format(n=expected)
+        return ngettext("allows at most {n} item", "allows at most {n} items",
+                        expected).format(n=expected)
     if kind == "minimum":
         return _("must be at least {n}").format(n=expected)
     if kind == "maximum":

@@ -13,7 +13,7 @@ import click
 
 from engine.answers import InvalidAnswer, coerce
 from engine.dates import format_date
-from engine.i18n import _, current_language
+from engine.i18n import _, current_language, ngettext
 from engine.lifecycle import Blocked
 from engine.rules import Finding
 from engine.session import PlanChanged, Session
@@ -177,8 +177,9 @@ class Interview:
         todo = self.session.still_to_prepare(role)
         index = own.index(todo[0]) if todo else 0
         if not todo:
-            click.echo(_("All {n} questions were answered before; Enter keeps each answer.")
-                       .format(n=len(own)))
+            click.echo(ngettext("The question was answered before; Enter keeps the answer.",
+                                "All {n} questions were answered before; Enter keeps each "
+                                "answer.", len(own)).format(n=len(own)))
         elif index:
             click.echo(_("Continuing at question {n} of {m}; < goes back to the earlier "
                          "ones.").format(n=index + 1, m=len(own)))
@@ -401,8 +402,6 @@ class Interview:
         return self.ask_value(question, self.label(question), current)
 
     def ask_value(self, question: dict, label: str, current: Any) -> Any:
-        from engine.i18n import ngettext
-
         kind = question.get("type", "text")
         choices = self.pack.choices(question) if kind in ("choice", "multichoice") else []
         if choices:
