@@ -499,11 +499,11 @@ def test_a_guided_session_offers_the_person_from_the_register(pop_env):
                           env=dict(os.environ), cwd=str(TESTS), encoding="utf-8", timeout=20,
                           dimensions=(50, 200))
     try:
-        child.expect_exact("Name of the medewerker *:")
+        child.expect_exact("Name (medewerker) *:")
         child.sendline(unicodedata.normalize("NFD", "özlem çelik"))
         child.expect_exact("→ ")
         child.expect_exact(f"{ozlem['id']}  {OZLEM} (no. 5, team Atelier)")
-        child.expect_exact("Name of the begeleider")
+        child.expect_exact("Name (begeleider)")
         child.sendline("els")                                 # the start of a name: suggestions
         child.expect_exact("In the people register:")
         child.expect_exact(f"1. {els['id']}  Els Vandamme (no. 7)")
