@@ -189,6 +189,19 @@ class PostgresStore(SQLStore):
                 applied.append(number)
         return applied
 
+    def _lock_person(self, person_id: str) -> None:
+        """A lock on the person for the rest of the transaction (not on their plans' rows)."""
+        self.db.execute("SELECT pg_advisory_xact_lock(?, hashtext(?))",
+                        (ADVISORY_LOCK, person_id))
+
+    def plan_version(self, plan_id: str) -> int:
+        """The person's lock first, then the plan's row: writers on plans of one person queue
+        in that order, so that keeping their due rows cannot deadlock (a due row's foreign
+        key waits on a plan's row another writer holds)."""
+        self.db.execute("SELECT pg_advisory_xact_lock(?, hashtext(person_id)) FROM plans "
+                        "WHERE id=? AND person_id IS NOT NULL", (ADVISORY_LOCK, plan_id))
+        return super().plan_version(plan_id)
+
     def restart_sequences(self) -> None:
         """After rows were copied in with their own numbers: new rows are numbered past them."""
         for table in IDENTITY_TABLES:

@@ -253,6 +253,7 @@ class SQLStore(Store):
         :meth:`current_plans`), so it moves when any of their plans changes."""
         from .due import yearly_update
 
+        self._lock_person(person_id)
         self.db.execute("DELETE FROM due_items WHERE kind = 'yearly_update' AND plan_id IN "
                         "(SELECT id FROM plans WHERE person_id=?)", (person_id,))
         row = self.db.execute("SELECT id, digest, state, date FROM plans WHERE person_id=? "
@@ -263,6 +264,10 @@ class SQLStore(Store):
             self.db.execute("INSERT INTO due_items VALUES (?,?,?,?,?,?)",
                             (row[0], item["id"], item["kind"], item["date"], item["title"],
                              None))
+
+    def _lock_person(self, person_id: str) -> None:
+        """Inside a write: two writers on two plans of one person must not both decide which
+        of them is current (SQLite holds the whole file already)."""
 
     def due_items(self, until: str, *, person: str | None = None) -> list[dict]:
         where, args = _equal({"p.person_id": person}, ["d.date <= ?"], [until])

@@ -127,6 +127,27 @@ def test_checkins_on_different_actions_keep_every_change(pop_env, round_):
 
 
 @repeat
+def test_check_ins_on_two_plans_of_one_person_keep_both_and_what_is_due(pop_env, round_):
+    """Each write also decides which of the person's plans is current (the yearly update it
+    brings): two writers on two of their plans, at once, are both recorded."""
+    from test_due_index import kept_rows, worked_out_rows
+
+    from engine.store import open_store
+
+    plans = [signed_plan(), signed_plan()]                # Dries Verbeeck, twice
+    for day in ("2026-04-20", "2026-04-21", "2026-04-22"):
+        runs = together([["checkin", plan_id, "--status", "1=bezig", "--date", day]
+                         for plan_id in plans])
+        assert [code for code, _out, _err in runs] == [0, 0], runs
+    assert [len(ok_json("show", plan_id)["checkins"]) for plan_id in plans] == [3, 3]
+    store = open_store()
+    try:
+        assert kept_rows(store) == worked_out_rows(store)
+    finally:
+        store.close()
+
+
+@repeat
 def test_eight_signers_one_signature(pop_env, round_):
     plan_id = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
     runs = together([["sign", plan_id, "--role", "employee"]] * 8)
