@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
+from .entrypoints import entry_points, plugins_enabled
 from .i18n import _
 
-ENTRY_POINT_GROUP = "pop"
 DEFAULT_PLUGINS = (
     "engine.default_plugins.packs",
     "engine.default_plugins.checks",
@@ -248,51 +248,6 @@ def _command_at(group: Any, path: tuple) -> Any:
     return group
 
 
-def _entry_points() -> list[tuple[str, str]]:
-    """(name, "module:attr") of the ``pop`` group in the distributions on ``sys.path``.
-
-    Read straight from each ``*.dist-info/entry_points.txt``: ``importlib.metadata`` costs
-    about 30 ms to import, more than half of what a CLI start may take. As there, the first
-    distribution of a name on ``sys.path`` wins.
-    """
-    seen: set[str] = set()
-    found: dict[str, str] = {}
-    for base in sys.path:
-        try:
-            entries = sorted(os.scandir(base or "."), key=lambda e: e.name)
-        except OSError:
-            continue
-        for entry in entries:
-            if not entry.name.endswith((".dist-info", ".egg-info")):
-                continue
-            dist = entry.name.split("-")[0].lower().replace("_", "-").replace(".", "-")
-            if dist in seen:
-                continue
-            seen.add(dist)
-            try:
-                with open(os.path.join(entry.path, "entry_points.txt"), encoding="utf-8") as f:
-                    text = f.read()
-            except OSError:
-                continue
-            for name, value in _group(text, ENTRY_POINT_GROUP):
-                found.setdefault(name, value)
-    return sorted(found.items())
-
-
-def _group(text: str, group: str) -> list[tuple[str, str]]:
-    pairs, current = [], None
-    for raw in text.splitlines():
-        line = raw.strip()
-        if not line or line.startswith(("#", ";")):
-            continue
-        if line.startswith("["):
-            current = line.strip("[]").strip()
-        elif current == group and "=" in line:
-            name, value = line.split("=", 1)
-            pairs.append((name.strip(), value.split("[")[0].strip()))
-    return pairs
-
-
 def _load(value: str) -> Any:
     module_name, _sep, attrs = value.partition(":")
     target: Any = importlib.import_module(module_name.strip())
@@ -313,9 +268,9 @@ def build_plugins(load_entry_points: bool | None = None) -> Plugins:
     for module_name in DEFAULT_PLUGINS:
         manager.register(importlib.import_module(module_name), name=module_name)
     if load_entry_points is None:
-        load_entry_points = _enabled()
+        load_entry_points = plugins_enabled()
     if load_entry_points:
-        for name, value in _entry_points():
+        for name, value in entry_points():
             if manager.has_plugin(name):
                 continue
             loaded, plugin = plugins.call(name, _("loading"), _load, value)
@@ -336,15 +291,6 @@ def build_plugins(load_entry_points: bool | None = None) -> Plugins:
 
 
 _current: Plugins | None = None
-
-
-def _enabled() -> bool:
-    return os.environ.get("POP_DISABLE_PLUGINS", "") in ("", "0")
-
-
-def third_party_plugins() -> bool:
-    """Whether any plugin besides pop's own is installed (and plugins are not disabled)."""
-    return _enabled() and bool(_entry_points())
 
 
 def get_plugins() -> Plugins:

@@ -12,7 +12,6 @@ FILE:LINE:COL, not at the first export.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -247,7 +246,7 @@ def render_problems(pack: Pack, plugins: Plugins, folder: Path | None) -> list[P
                         key = (problem.file, problem.line, problem.message)
                         if key not in seen:
                             seen.add(key)
-                            problems.append(replace(problem, message=f"{problem.message} "
+                            problems.append(problem.replace(message=f"{problem.message} "
                                                     f"({label})" if label else problem.message))
                 except UsageError as exc:
                     problems.append(Problem(name, str(exc)))

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+# patterns compiled on first use (re keeps them): a start-up prints little
+_SURROGATE = "[\ud800-\udfff]"
 
 
 def shorten(text: str, width: int) -> str:
@@ -17,34 +18,33 @@ def shorten(text: str, width: int) -> str:
 
 def has_surrogates(text: str) -> bool:
     """Whether ``text`` holds bytes that were not UTF-8 (Python keeps them as lone halves)."""
-    return bool(_SURROGATE.search(text))
+    return bool(re.search(_SURROGATE, text))
 
 
 def shown(text: str) -> str:
     """``text`` fit to print in a message: undecodable bytes as ``?``."""
-    return _SURROGATE.sub("?", text)
+    return re.sub(_SURROGATE, "?", text)
 
 
 # C0 and C1 controls but tab, newline and return, DEL, and the bidi overrides that reorder a
 # line; what pop's own output uses (click's colours and bold, a progress bar's cursor and line)
-_ALLOWED_ESCAPE = re.compile(r"\x1b\[(?:(?:[0-79]|[1-9]\d)(?:;(?:[0-79]|[1-9]\d))*)?m"
-                             r"|\x1b\[\?25[hl]|\x1b\[[0-2]?K")
-_ALLOWED_SPLIT = re.compile(f"({_ALLOWED_ESCAPE.pattern})")
-_ESCAPE = re.compile(r"\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?"
-                     r"|[PX^_][^\x1b]*(?:\x1b\\)?|.?)", re.S)
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f"
-                               "\u202a-\u202e\u2066-\u2069]")
+_ALLOWED_SPLIT = (r"(\x1b\[(?:(?:[0-79]|[1-9]\d)(?:;(?:[0-79]|[1-9]\d))*)?m"
+                  r"|\x1b\[\?25[hl]|\x1b\[[0-2]?K)")
+_ESCAPE = (r"(?s)\x1b(?:\[[0-?]*[ -/]*[@-~]?|\][^\x07\x1b]*(?:\x07|\x1b\\)?"
+           r"|[PX^_][^\x1b]*(?:\x1b\\)?|.?)")
+_TERMINAL_CONTROL = ("[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f"
+                     "\u202a-\u202e\u2066-\u2069]")
 
 
 def for_terminal(text: str) -> str:
     """``text`` safe to print: a name or an answer can hold ``ESC ]0;…`` or ``ESC [2J`` and a
     terminal would obey it. Colours and the cursor codes pop itself prints are kept (not the
     one that hides text); every other escape sequence and control character is dropped."""
-    if "\x1b" not in text and not _TERMINAL_CONTROL.search(text):
+    if "\x1b" not in text and not re.search(_TERMINAL_CONTROL, text):
         return text
     # split on the codes kept: the odd pieces are those codes, the even ones what lies between
-    pieces = _ALLOWED_SPLIT.split(text)
-    return "".join(piece if i % 2 else _TERMINAL_CONTROL.sub("", _ESCAPE.sub("", piece))
+    pieces = re.split(_ALLOWED_SPLIT, text)
+    return "".join(piece if i % 2 else re.sub(_TERMINAL_CONTROL, "", re.sub(_ESCAPE, "", piece))
                    for i, piece in enumerate(pieces))
 
 
@@ -64,15 +64,15 @@ class TerminalSafe:
 
 # not |: a table cell is the template's to escape (every built-in one does), and outside a
 # table it does nothing
-_MD_ANYWHERE = re.compile(r"([\\`*_\[\]<>~])|&(?=#?\w+;)")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+=-])|^(\s*\d+)([.)])", re.M)
+_MD_ANYWHERE = r"([\\`*_\[\]<>~])|&(?=#?\w+;)"
+_MD_LINE_START = r"(?m)^(\s*)([#>+=-])|^(\s*\d+)([.)])"
 
 
 def markdown_literal(text: str) -> str:
     """``text`` as Markdown that prints it as typed: no link, image, raw HTML, code fence,
     or heading can come from what someone answered."""
-    text = _MD_ANYWHERE.sub(lambda m: "\\" + m.group(0), text)
-    return _MD_LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
+    text = re.sub(_MD_ANYWHERE, lambda m: "\\" + m.group(0), text)
+    return re.sub(_MD_LINE_START, lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(2)
                               else f"{m.group(3)}\\{m.group(4)}", text)
 
 

@@ -165,10 +165,10 @@ class Hijacker:
 
 
 def test_a_plugin_cannot_replace_a_builtin_command(pop, monkeypatch, capsys):
-    import engine.plugins
+    import engine.entrypoints
 
     with_plugin(Hijacker(), name="kaper")
-    monkeypatch.setattr(engine.plugins, "third_party_plugins", lambda: True)
+    monkeypatch.setattr(engine.entrypoints, "third_party_plugins", lambda: True)
     result = pop("forget", "--help")  # pop's own command runs without looking for plugins
     assert "niets gewist" not in result.stdout and "--finish" in result.stdout
     listed = pop("--help")  # the list of commands looks for them, and says what was refused

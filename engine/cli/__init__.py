@@ -10,6 +10,7 @@ is not pop's own, or for the list of commands.
 from __future__ import annotations
 
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
@@ -30,7 +31,23 @@ from engine.i18n import (
 from .commands import COMMANDS
 from .context import App
 
-CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"]}
+MAX_HELP_WIDTH = 100
+
+
+def help_width() -> int:
+    """The width click's help would take (the terminal's, at most 100), found as
+    ``shutil.get_terminal_size`` finds it without importing shutil (2 ms of a start)."""
+    try:
+        columns = int(os.environ.get("COLUMNS", ""))
+    except ValueError:
+        columns = 0
+    if columns <= 0:
+        try:
+            columns = os.get_terminal_size(sys.__stdout__.fileno()).columns
+        except (AttributeError, ValueError, OSError):
+            columns = 0
+    return max(min(columns or 80, MAX_HELP_WIDTH) - 2, 50)
 
 
 class PopGroup(click.Group):
@@ -65,9 +82,11 @@ class PopGroup(click.Group):
     def _add_plugin_commands(self) -> None:
         if not self._plugins_added:
             self._plugins_added = True
-            from engine.plugins import get_plugins, third_party_plugins
+            from engine.entrypoints import third_party_plugins
 
             if third_party_plugins():  # only plugins add commands: without any, skip loading
+                from engine.plugins import get_plugins
+
                 for name in COMMANDS:  # all of pop's own first: no plugin may replace one
                     self._load(name)
                 get_plugins().add_commands(self)
@@ -147,7 +166,8 @@ def localize_usage(command: click.Command) -> None:
 
 def build_cli() -> click.Group:
     """The command tree, in the language in force (commands and plugins load when used)."""
-    @click.group(cls=PopGroup, context_settings=CONTEXT_SETTINGS,
+    @click.group(cls=PopGroup, context_settings={**CONTEXT_SETTINGS,
+                                                 "terminal_width": help_width()},
                  help=_("pop: POP-gesprekken (personal development plans) as guided, "
                         "rule-checked conversations, from content packs."))
     @click.version_option(__version__, "-V", "--version", prog_name="pop",

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -16,11 +14,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from engine.store import Store
 
 
-@dataclass
 class App:
-    data_dir: str | None = None
-    store_url: str | None = None
-    _store: Any = field(default=None, repr=False)
+    """The data folder and store a command was given; the store opened on first use."""
+
+    def __init__(self, data_dir: str | None = None, store_url: str | None = None) -> None:
+        self.data_dir, self.store_url = data_dir, store_url
+        self._store: Any = None
 
     @property
     def plugins(self) -> Plugins:
@@ -53,12 +52,16 @@ pass_app = click.make_pass_decorator(App)
 
 def echo_json(data: Any) -> None:
     """Machine output: one JSON document on stdout."""
+    import json
+
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
 def echo_json_rows(rows: Iterable[dict]) -> None:
     """Machine output for many rows: one JSON list, a row per line, written as the rows come
     (constant memory, and the C encoder: ``indent`` would need the pure-Python one)."""
+    import json
+
     encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
     out = sys.stdout  # pop's terminal-safe stream (engine.text.TerminalSafe)
     chunk: list[str] = []
