@@ -1,20 +1,22 @@
 """User-facing language: Dutch by default, English on request.
 
 Messages are written in English in the code and translated through a gettext catalog
-(``engine/locale/<lang>/LC_MESSAGES/pop.po``, compiled to ``.mo`` with Babel). The language
+(``engine/locale/<lang>/LC_MESSAGES/pop.po``, compiled by ``tools/make_catalogs.py`` into the
+module ``engine/locale/compiled_<lang>.py``: gettext's ``.mo`` parsing would cost every start
+more than the rest of choosing a language). The language
 is chosen by ``--lang``, then ``POP_LANG``, then the locale (the first of ``LC_ALL``,
 ``LC_MESSAGES``, ``LANG`` that is set) when it is Dutch or English; Dutch otherwise.
 """
 
 from __future__ import annotations
 
-import gettext as _gettext
+import importlib
 import os
+from collections.abc import Callable
 from functools import cache
 
 LANGUAGES = ("nl", "en")
 DEFAULT_LANGUAGE = "nl"
-_LOCALE_DIR = os.path.join(os.path.dirname(__file__), "locale")  # no pathlib on start-up
 _state: dict[str, object] = {"lang": None, "catalog": None}
 
 
@@ -45,11 +47,28 @@ def set_language(lang: str | None) -> str:
     return code
 
 
+class Catalog:
+    """gettext's ``gettext`` and ``ngettext`` over one compiled table (missing: as written)."""
+
+    def __init__(self, messages: dict, plural: Callable[[int], int]) -> None:
+        self._messages, self._plural = messages, plural
+
+    def gettext(self, message: str) -> str:
+        return self._messages.get(message, message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        try:
+            return self._messages[(singular, self._plural(n))]
+        except KeyError:
+            return singular if n == 1 else plural
+
+
 @cache
-def _catalog(code: str) -> _gettext.NullTranslations:
+def _catalog(code: str, domain: str = "pop") -> Catalog:
     if code == "en":  # the messages are written in English
-        return _gettext.NullTranslations()
-    return _gettext.translation("pop", _LOCALE_DIR, languages=[code], fallback=True)
+        return Catalog({}, lambda n: int(n != 1))
+    compiled = importlib.import_module(f"engine.locale.compiled_{code}")
+    return Catalog(getattr(compiled, domain.upper(), {}), compiled.plural)
 
 
 def localize_click(code: str | None = None) -> None:
@@ -60,9 +79,7 @@ def localize_click(code: str | None = None) -> None:
     """
     import sys
 
-    code = code or current_language()
-    catalog = (_gettext.NullTranslations() if code == "en" else
-               _gettext.translation("click", _LOCALE_DIR, languages=[code], fallback=True))
+    catalog = _catalog(code or current_language(), "click")
     for name, module in list(sys.modules.items()):
         if name == "click" or name.startswith("click."):
             if callable(getattr(module, "_", None)):
