@@ -92,9 +92,15 @@ def holds(condition: dict | None, answers: dict, pack: Pack) -> bool:
     """Whether ``condition`` holds for ``answers`` (no condition always holds)."""
     if not condition:
         return True
-    from .schemacheck import validator
+    from .schemasubset import verdict
 
-    return validator(compile_condition(condition, question_types(pack))).is_valid(answers)
+    schema = compile_condition(condition, question_types(pack))
+    decided = verdict(schema, answers)
+    if decided is None:  # a keyword outside the subset: jsonschema decides
+        from .schemacheck import validator
+
+        decided = validator(schema).is_valid(answers)
+    return decided
 
 
 def applies(question: dict, answers: dict, pack: Pack) -> bool:
