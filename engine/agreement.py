@@ -14,7 +14,6 @@ not undo the akkoord, changing an action does.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import Any
 
@@ -41,7 +40,14 @@ def canonical(data: Any) -> str:
 
 def content_digest(plan: Plan, answers: dict[str, Any] | None = None) -> str:
     """The SHA-256 (hex) of the plan's agreed content in canonical JSON."""
-    return hashlib.sha256(canonical(content(plan, answers)).encode("utf-8")).hexdigest()
+    return digest_of(content(plan, answers))
+
+
+def digest_of(agreed: dict[str, Any]) -> str:
+    """The SHA-256 (hex) of agreed content (:func:`content`) in canonical JSON."""
+    import hashlib  # here: its OpenSSL binding costs a start 2 ms
+
+    return hashlib.sha256(canonical(agreed).encode("utf-8")).hexdigest()
 
 
 def refresh(plan: Plan, digest: str | None = None) -> str:

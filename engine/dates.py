@@ -17,23 +17,24 @@ MONTH_NAMES_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli"
                   "september", "oktober", "november", "december")
 MONTH_NAMES_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
                   "September", "October", "November", "December")
-_NUMERIC = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$")
-_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_WORDS = re.compile(r"^\s*(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})\s*$", re.IGNORECASE)
+# patterns as text, compiled on first use (re keeps them): most commands parse no date
+_NUMERIC = r"^\s*(\d{1,2})[-/. ](\d{1,2})[-/. ](\d{4})\s*$"
+_ISO = r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$"
+_WORDS = r"(?i)^\s*(\d{1,2})\s+([a-z]+)\.?\s+(\d{4})\s*$"
 
 def parse_date(text: str) -> date | None:
     """A date from ISO, ``dd-mm-jjjj`` (also / and .) or ``31 maart 2026``; None otherwise."""
     if not isinstance(text, str):
         return None
     for pattern, order in ((_ISO, (0, 1, 2)), (_NUMERIC, (2, 1, 0))):
-        match = pattern.match(text)
+        match = re.match(pattern, text)
         if match:
             parts = [int(g) for g in match.groups()]
             try:
                 return date(parts[order[0]], parts[order[1]], parts[order[2]])
             except ValueError:
                 return None
-    match = _WORDS.match(text)
+    match = re.match(_WORDS, text)
     if match and match.group(2).lower() in MONTHS:
         try:
             return date(int(match.group(3)), MONTHS[match.group(2).lower()], int(match.group(1)))
@@ -63,13 +64,12 @@ def add_days(value: date, days: int) -> date:
     return value + timedelta(days=days)
 
 
-_LAST_DAY = re.compile(
-    r"\b(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"                          # 30-06-2026
+_LAST_DAY = (
+    r"(?i)\b(?:(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})"                          # 30-06-2026
     r"|[QK]([1-4])\s*(\d{4})"                                           # Q2 2026
     r"|(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?\s+(\d{4})"  # juni 2026
     r"|(?:week|wk)\s*(\d{1,2})\D{1,12}?(\d{4})"                          # week 12 2026
-    r"|(\d{1,2})[-/.](\d{4}))\b",                                        # 06/2026
-    re.IGNORECASE)
+    r"|(\d{1,2})[-/.](\d{4}))\b")                                        # 06/2026
 
 
 def deadline(text: str) -> date | None:
@@ -84,7 +84,7 @@ def deadline(text: str) -> date | None:
     if exact:
         return exact
     found = None
-    for match in _LAST_DAY.finditer(text):
+    for match in re.finditer(_LAST_DAY, text):
         day, month, year, quarter, qyear, name, nyear, week, wyear, mmonth, myear = \
             match.groups()
         try:

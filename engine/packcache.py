@@ -10,7 +10,6 @@ used. A cache that cannot be read or written is simply not used.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 from pathlib import Path
@@ -51,6 +50,8 @@ class PackCache:
         self.salt = f"{__version__}:{salt}"
 
     def _file(self, kind: str, key: str) -> Path:
+        import hashlib  # here: its OpenSSL binding costs a start 2 ms
+
         digest = hashlib.sha256(f"{self.salt}:{kind}:{key}".encode()).hexdigest()[:32]
         return self.folder / f"{kind}-{digest}.json"
 
@@ -97,4 +98,6 @@ class PackCache:
 
 
 def _digest(salt: str, body: str) -> str:
+    import hashlib  # here: its OpenSSL binding costs a start 2 ms
+
     return hashlib.sha256(f"{salt}\0{body}".encode("utf-8", "surrogatepass")).hexdigest()

@@ -8,7 +8,6 @@ both named, never silently picked.
 
 from __future__ import annotations
 
-import secrets
 import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -30,6 +29,8 @@ FIELDS = ("number", "hired", "team", "leader_id", "email")
 
 def new_person_id() -> str:
     """``p`` and nine random characters: never mistaken for a plan id (eight characters)."""
+    import secrets
+
     return "p" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
 
 

@@ -9,7 +9,6 @@ write-ahead log.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import sqlite3
 import time
@@ -278,7 +277,7 @@ def _migrate_people(store: SQLiteStore) -> None:
         plan = store.load_plan(plan_id)
         old = agreement.content(plan)
         old["people"] = {r: n for (p, r), n in old_names.items() if p == plan_id}
-        before = hashlib.sha256(agreement.canonical(old).encode("utf-8")).hexdigest()
+        before = agreement.digest_of(old)
         db.execute("UPDATE signatures SET digest=? WHERE plan_id=? AND digest=?",
                    (agreement.content_digest(plan), plan_id, before))
 

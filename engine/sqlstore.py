@@ -14,7 +14,6 @@ every table, puts :data:`engine.people.REDACTED` where their name stood in other
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -138,6 +137,8 @@ class SQLStore(Store):
     def plan_digests(self, progress: Callable[[int, int], None] | None = None
                      ) -> dict[str, str]:
         """A digest per plan of everything a user can read of it (plan and event log)."""
+        import hashlib  # here: its OpenSSL binding costs a start 2 ms
+
         digests = {}
         ids = [r[0] for r in self.db.execute("SELECT id FROM plans ORDER BY id").fetchall()]
         for done, plan_id in enumerate(ids, start=1):
