@@ -121,9 +121,8 @@ def _properties(subs: dict, instance: Any, schema: dict) -> bool:
 
 
 def _equal(one: Any, two: Any) -> bool:
-    """jsonschema's equality: True is not 1, lists and mappings compared item by item."""
-    if one is two:
-        return True
+    """jsonschema's equality: True is not 1, lists and mappings compared item by item. Not
+    by identity first: pop's jsonschema sees the schema through JSON, so NaN is never equal."""
     if isinstance(one, str) or isinstance(two, str):
         return one == two
     if isinstance(one, Sequence) and isinstance(two, Sequence):

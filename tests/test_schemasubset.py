@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from engine.rules import compile_condition
@@ -48,6 +48,8 @@ SCHEMAS = st.recursive(st.booleans() | keywords(st.booleans()), keywords, max_le
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(SCHEMAS, VALUES)
+@example({"const": ["", math.nan]}, ["", math.nan])  # NaN is never equal, not even to itself
+@example({"enum": [math.nan]}, math.nan)
 def test_the_native_verdict_is_jsonschemas(schema, instance):
     assert verdict(schema, instance) is validator(schema).is_valid(instance)
 
