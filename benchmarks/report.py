@@ -25,12 +25,14 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 12, 1)
 
 
-def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
+def fill(home: Path, url: str | None, people: int, cycles: int, *,
+         batch: int = 1_000) -> None:
     """People, each with ``cycles`` plans of the vdab example, inserted through SQL; the
     employee signed their current plan. A year between cycles; the current (open) plans'
     conversations spread over the 120 days before :data:`TODAY`, with the example's dates
     (follow-up, evaluation, deadlines) moved along, as in an organisation where each plan is
-    at its own point of the year."""
+    at its own point of the year. ``batch`` people a transaction, so memory stays flat at a
+    million plans; progress on stderr."""
     from engine.agreement import content_digest
     from engine.people import name_key, new_person_id
     from engine.plan import new_plan_id
@@ -44,41 +46,63 @@ def fill(home: Path, url: str | None, people: int, cycles: int) -> None:
     example = store.load_plan(json.loads(made.stdout)["plan"]["id"])
     pack, answers, start = example.pack, dict(example.answers), example.date
     at = "2026-03-02T10:00:00+00:00"
-    person_rows, plan_rows, role_rows, answer_rows, signature_rows = [], [], [], [], []
-    for i in range(people):
-        person = new_person_id()
-        person_rows.append((person, f"Medewerker {i}", name_key(f"Medewerker {i}"),
-                            f"Team {i % 12}", "2019-09-01", at, at))
-        for cycle in range(cycles):
-            plan_id = new_plan_id()
-            last = cycle == cycles - 1
-            shift = -(i % 120) - 365 * (cycles - 1 - cycle)
-            held = (TODAY + timedelta(days=shift)).isoformat()
-            moved = _moved(answers, date.fromisoformat(held) - date.fromisoformat(start))
-            example.people, example.person_ids = {"employee": "?"}, {"employee": person}
-            example.date, example.answers = held, moved
-            agreed = content_digest(example)  # kept with the plan's version, as a write does
-            plan_rows.append((plan_id, pack.id, pack.version, pack.digest,
-                              "follow_up.uitvoering" if last else "closed", person, held, at, at,
-                              agreed))
-            if last:
-                signature_rows.append((plan_id, "employee", f"Medewerker {i}", at, agreed,
-                                       "bench"))
-            role_rows.append((plan_id, "employee", person))
-            answer_rows += [(plan_id, q, json.dumps(v, ensure_ascii=False, sort_keys=True))
-                            for q, v in moved.items()]
-    with store.transaction():
-        store.db.executemany("INSERT INTO people (id, name, name_key, team, hired, created, "
-                             "updated) VALUES (?,?,?,?,?,?,?)", person_rows)
-        store.db.executemany("INSERT INTO plans (id, pack_id, pack_version, digest, state, "
-                             "person_id, date, created, updated, content_digest) "
-                             "VALUES (?,?,?,?,?,?,?,?,?,?)", plan_rows)
-        store.db.executemany("INSERT INTO plan_roles VALUES (?,?,?)", role_rows)
-        store.db.executemany("INSERT INTO answers VALUES (?,?,?)", answer_rows)
-        store.db.executemany("INSERT INTO signatures (plan_id, role, name, at, digest, actor) "
-                             "VALUES (?,?,?,?,?,?)", signature_rows)
-        # what each open plan has due, through the store's own upkeep (as a write keeps it)
-        store.index_due([row[0] for row in plan_rows if row[4] != "closed"])
+    moved_by: dict[int, dict] = {}  # the answers, by day shift: at most 120 × cycles of them
+
+    def shifted(shift: int, person: str) -> tuple[dict, str, str]:
+        held = (TODAY + timedelta(days=shift)).isoformat()
+        if shift not in moved_by:
+            moved_by[shift] = _moved(answers, date.fromisoformat(held)
+                                     - date.fromisoformat(start))
+        moved = moved_by[shift]
+        example.people, example.person_ids = {"employee": "?"}, {"employee": person}
+        example.date, example.answers = held, moved
+        return moved, held, content_digest(example)  # kept with the version, as a write does
+
+    used: set[str] = set()  # ids are 40 random bits: a million draws can meet
+
+    def fresh_plan_id() -> str:
+        while (plan_id := new_plan_id()) in used:
+            pass
+        used.add(plan_id)
+        return plan_id
+
+    for first in range(0, people, batch):
+        person_rows, plan_rows, role_rows, answer_rows, signature_rows = [], [], [], [], []
+        for i in range(first, min(first + batch, people)):
+            person = new_person_id()
+            person_rows.append((person, f"Medewerker {i}", name_key(f"Medewerker {i}"),
+                                f"Team {i % 12}", "2019-09-01", at, at))
+            for cycle in range(cycles):
+                plan_id = fresh_plan_id()
+                last = cycle == cycles - 1
+                moved, held, agreed = shifted(-(i % 120) - 365 * (cycles - 1 - cycle), person)
+                # written on the day of its conversation, each at its own second of it
+                written = f"{held}T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}+00:00"
+                plan_rows.append((plan_id, pack.id, pack.version, pack.digest,
+                                  "follow_up.uitvoering" if last else "closed", person, held,
+                                  written, written, agreed))
+                if last:
+                    signature_rows.append((plan_id, "employee", f"Medewerker {i}", at, agreed,
+                                           "bench"))
+                role_rows.append((plan_id, "employee", person))
+                answer_rows += [(plan_id, q, json.dumps(v, ensure_ascii=False, sort_keys=True))
+                                for q, v in moved.items()]
+        with store.transaction():
+            store.db.executemany("INSERT INTO people (id, name, name_key, team, hired, created, "
+                                 "updated) VALUES (?,?,?,?,?,?,?)", person_rows)
+            store.db.executemany("INSERT INTO plans (id, pack_id, pack_version, digest, state, "
+                                 "person_id, date, created, updated, content_digest) "
+                                 "VALUES (?,?,?,?,?,?,?,?,?,?)", plan_rows)
+            store.db.executemany("INSERT INTO plan_roles VALUES (?,?,?)", role_rows)
+            store.db.executemany("INSERT INTO answers VALUES (?,?,?)", answer_rows)
+            store.db.executemany("INSERT INTO signatures (plan_id, role, name, at, digest, "
+                                 "actor) VALUES (?,?,?,?,?,?)", signature_rows)
+            # what each open plan has due, through the store's own upkeep (as a write keeps it)
+            store.index_due([row[0] for row in plan_rows if row[4] != "closed"])
+        done = min(first + batch, people)
+        print(f"\r  {done * cycles:>9} / {people * cycles} plans", end="", file=sys.stderr,
+              flush=True)
+    print(file=sys.stderr)
     store.close()
 
 

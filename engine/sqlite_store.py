@@ -64,6 +64,9 @@ class SQLiteStore(SQLStore):
     """One file, readable by its owner only; the schema migrates itself on opening."""
 
     KIND = "sqlite"
+    # the covering indexes of schema 7: without statistics SQLite prefers the primary keys
+    PLANS_FOR_DUE = "plans p INDEXED BY plans_due"
+    PEOPLE_BY_ID = "people h INDEXED BY people_names"
 
     def __init__(self, path: Path):
         self.path = path
@@ -342,6 +345,20 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     _keep_content_digest,  # 4
     SCHEMA_5,  # 5: preparing on a phone (engine.sqlstore.SCHEMA_5)
     lambda store: store.index_all_due(schema=SCHEMA_6),  # 6: due rows, indexes
+    # 7: what is due kept in date order (a horizon is one stretch of the table, not a lookup
+    # per row), and the columns ``pop due`` and ``pop list`` join on covered by an index
+    """
+    CREATE TABLE due_by_date (
+        plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, item TEXT NOT NULL,
+        kind TEXT NOT NULL, date TEXT NOT NULL, title TEXT, status TEXT,
+        PRIMARY KEY (date, plan_id, item)) WITHOUT ROWID;
+    INSERT INTO due_by_date SELECT plan_id, item, kind, date, title, status FROM due_items;
+    DROP TABLE due_items;
+    ALTER TABLE due_by_date RENAME TO due_items;
+    CREATE UNIQUE INDEX due_items_plan ON due_items(plan_id, item);
+    CREATE INDEX plans_due ON plans(id, person_id, pack_id, state);
+    CREATE INDEX people_names ON people(id, name);
+    """,
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

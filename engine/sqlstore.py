@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from typing import Any
 
 from . import agreement
@@ -25,7 +26,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import REDACTED, DuplicateNumber, name_key, new_person_id
-from .plan import Plan, now, phase_of
+from .plan import Plan, new_plan_id, now, phase_of
 from .store import StaleWrite, Store
 
 _PLAN_ID = re.compile(r"[a-z0-9]{1,32}")  # an id or a prefix of one, as typed
@@ -87,6 +88,13 @@ COPY_TABLES: dict[str, tuple[str, ...]] = {
 }
 
 
+#: What ``pop list`` shows of a plan: each key and the column it comes from.
+_PLAN_ROW = (("id", "p.id"), ("pack", "p.pack_id"), ("pack_version", "p.pack_version"),
+             ("person", "coalesce(h.name, '')"), ("person_id", "p.person_id"),
+             ("state", "p.state"), ("date", "p.date"), ("updated", "p.updated"),
+             ("previous", "p.previous_id"), ("version", "p.version"))
+
+
 class SQLStore(Store):
     """The queries of both stores; see the module's docstring for what a subclass adds."""
 
@@ -98,6 +106,12 @@ class SQLStore(Store):
     ANSWERS_OBJECT = "json_group_object(question, json(value))"
     #: Which store this is, for ``pop store info``.
     KIND = ""
+    #: ``plans`` and ``people`` as joined for what is due (ids, names, packs, states): an
+    #: index that holds those columns, named where the database would not pick it unprompted.
+    PLANS_FOR_DUE = "plans p"
+    PEOPLE_BY_ID = "people h"
+    #: A row as one JSON object's text, built by the database (``{}``: ``'key', column, …``).
+    JSON_OBJECT = "json_object({})"
 
     schema_version: int
 
@@ -276,8 +290,10 @@ class SQLStore(Store):
                 "state")
         return [dict(zip(keys, row, strict=True)) for row in self.db.execute(
             "SELECT d.item, d.kind, d.title, d.date, d.status, p.id, coalesce(h.name, ''), "
-            "p.person_id, p.pack_id, p.state FROM due_items d JOIN plans p ON p.id = d.plan_id "
-            f"LEFT JOIN people h ON h.id = p.person_id{where}", args)]  # engine.due sorts
+            "p.person_id, p.pack_id, p.state FROM due_items d JOIN "
+            f"{'plans p' if person else self.PLANS_FOR_DUE} "  # one person: by their plans
+            f"ON p.id = d.plan_id LEFT JOIN {self.PEOPLE_BY_ID} ON h.id = p.person_id{where}",
+            args)]  # engine.due sorts
 
     def people_without_plans(self, hired_by: str, *, person: str | None = None
                              ) -> list[dict]:
@@ -317,6 +333,8 @@ class SQLStore(Store):
                     plan.people[role] = self.get_person(pid)["name"]
             self.db.execute("INSERT INTO snapshots VALUES (?,?,?,?) ON CONFLICT DO NOTHING",
                             (plan.pack.digest, plan.pack_id, plan.pack_version, _dump(snap)))
+            while self.db.execute("SELECT 1 FROM plans WHERE id=?", (plan.id,)).fetchone():
+                plan.id = new_plan_id()  # 40 bits: among a million plans two draws can meet
             self.db.execute(
                 "INSERT INTO plans (id, pack_id, pack_version, digest, state, person_id, date, "
                 "created, updated, previous_id, cursor, version) VALUES (?,?,?,?,?,?,?,?,?,?,?,0)",
@@ -765,27 +783,36 @@ class SQLStore(Store):
 
     def list_plans(self, *, state: str | None = None, pack: str | None = None,
                    person: str | None = None, limit: int | None = None) -> list[dict]:
-        return list(self.iter_plans(state=state, pack=pack, person=person, limit=limit))
+        keys = tuple(key for key, _column in _PLAN_ROW)
+        return [{**dict(zip(keys, row, strict=True)), "state_title": title}
+                for *row, title in self._plan_rows(", ".join(c for _k, c in _PLAN_ROW), str,
+                                                   state, pack, person, limit)]
 
-    def iter_plans(self, *, state: str | None = None, pack: str | None = None,
-                   person: str | None = None, limit: int | None = None) -> Iterator[dict]:
+    def plans_as_json(self, *, state: str | None = None, pack: str | None = None,
+                      person: str | None = None, limit: int | None = None) -> Iterator[str]:
+        """The rows made JSON by the database as it reads them: no Python object per value,
+        which is most of the time when a million plans are printed."""
+        as_json = self.JSON_OBJECT.format(", ".join(f"'{k}', {c}" for k, c in _PLAN_ROW))
+        for text, title in self._plan_rows(as_json, partial(json.dumps, ensure_ascii=False),
+                                           state, pack, person, limit):
+            yield f'{text[:-1]},"state_title":{title}}}'
+
+    def _plan_rows(self, columns: str, word: Callable[[str], str], state: str | None,
+                   pack: str | None, person: str | None, limit: int | None) -> Iterator[tuple]:
+        """``columns`` of each plan, newest change first, and the title of its state as
+        ``word`` puts it (worked out once: a few packs and states are shared by many plans)."""
         where, args = self._where(state, pack, person)
-        sql = ("SELECT p.id, p.pack_id, p.pack_version, coalesce(h.name, ''), p.person_id, "
-               "p.state, p.date, p.updated, p.previous_id, p.version, p.digest FROM plans p "
-               f"LEFT JOIN people h ON h.id = p.person_id{where} ORDER BY p.updated DESC, p.id")
+        sql = (f"SELECT {columns}, p.digest, p.state FROM plans p LEFT JOIN "
+               f"{self.PEOPLE_BY_ID} ON h.id = p.person_id{where} ORDER BY p.updated DESC, p.id")
         if limit is not None:
             sql += " LIMIT ?"
             args.append(limit)
-        keys = ("id", "pack", "pack_version", "person", "person_id", "state", "date", "updated",
-                "previous", "version")
-        titles: dict[tuple[str, str], str] = {}  # a few packs and states for many plans
-        for *row, digest in self.db.execute(sql, args):
-            out = dict(zip(keys, row, strict=True))
-            key = (digest, out["state"])
+        titles: dict[tuple[str, str], str] = {}
+        for *row, digest, plan_state in self.db.execute(sql, args):
+            key = (digest, plan_state)
             if key not in titles:
-                titles[key] = self._pack(digest).state_title(out["state"])
-            out["state_title"] = titles[key]
-            yield out
+                titles[key] = word(self._pack(digest).state_title(plan_state))
+            yield (*row, titles[key])
 
     def count_plans(self, *, state: str | None = None, pack: str | None = None,
                     person: str | None = None) -> int:

@@ -33,7 +33,7 @@ DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"
 #: The schema this pop writes; both stores number their migrations up to it.
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 
 
 class StoreBusy(PopError):
@@ -189,11 +189,14 @@ class Store(ABC):
         state, date, updated, previous, version`` and ``state_title`` (the state as the plan's
         pack names it: ``Na · Uitvoering``)."""
 
-    def iter_plans(self, *, state: str | None = None, pack: str | None = None,
-                   person: str | None = None, limit: int | None = None) -> Iterator[dict]:
-        """Like :meth:`list_plans`, row by row as the store reads them (a million plans need
-        not be in memory at once)."""
-        yield from self.list_plans(state=state, pack=pack, person=person, limit=limit)
+    def plans_as_json(self, *, state: str | None = None, pack: str | None = None,
+                      person: str | None = None, limit: int | None = None) -> Iterator[str]:
+        """:meth:`list_plans` as JSON text, row by row as the store reads them (a million
+        plans need not be in memory at once)."""
+        import json
+
+        for row in self.list_plans(state=state, pack=pack, person=person, limit=limit):
+            yield json.dumps(row, ensure_ascii=False)
 
     @abstractmethod
     def due_items(self, until: str, *, person: str | None = None) -> list[dict]:

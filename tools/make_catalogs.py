@@ -44,7 +44,8 @@ def _plural(header: str | None, lang: str) -> str:
     if not _SAFE_PLURAL.match(expression):
         sys.exit(f"{lang}: the plural rule {expression!r} needs translating to Python by hand")
     depth = 0
-    for i, char in enumerate(expression if expression.startswith("(") else "x?"):  # (n != 1) as n != 1: the whole held in one pair
+    # (n != 1) as n != 1: the whole held in one pair
+    for i, char in enumerate(expression if expression.startswith("(") else "x?"):
         depth += {"(": 1, ")": -1}.get(char, 0)
         if depth == 0 and i < len(expression) - 1:
             break

@@ -57,17 +57,14 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def echo_json_rows(rows: Iterable[dict]) -> None:
-    """Machine output for many rows: one JSON list, a row per line, written as the rows come
-    (constant memory, and the C encoder: ``indent`` would need the pure-Python one)."""
-    import json
-
-    encode = json.JSONEncoder(ensure_ascii=False, default=str).encode
+def echo_json_rows(rows: Iterable[str]) -> None:
+    """Machine output for many rows, each already JSON text: one JSON list, a row per line,
+    written as the rows come (constant memory)."""
     out = sys.stdout  # pop's terminal-safe stream (engine.text.TerminalSafe)
     chunk: list[str] = []
     first = True
     for row in rows:
-        chunk.append(("[\n  " if first else ",\n  ") + encode(row))
+        chunk.append(("[\n  " if first else ",\n  ") + row)
         first = False
         if len(chunk) >= 1000:  # a thousand rows a write: memory stays flat, calls few
             out.write("".join(chunk))

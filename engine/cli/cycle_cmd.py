@@ -254,14 +254,19 @@ def register(cli: click.Group) -> None:
             click.echo(_("Nothing due until {date}.").format(
                 date=format_date(until, current_language())))
             return
+        from functools import cache
+
         from engine.text import shorten
+
+        # tens of thousands of lines share a few hundred days, kinds and titles: word each once
+        when, kind, title = cache(_when), cache(_kind), cache(lambda text: shorten(text, 70))
 
         def where(item: dict) -> str:
             return f" ({item['plan']})" if item["plan"] else ""
 
         click.echo("\n".join(  # one write: an organisation's list is thousands of lines
-            f"{item['date']}  {_when(item['days']):<16} {_kind(item['kind']):<14} "
-            f"{item['person']}{where(item)}: {shorten(item['title'], 70)}" for item in items))
+            f"{item['date']}  {when(item['days']):<16} {kind(item['kind']):<14} "
+            f"{item['person']}{where(item)}: {title(item['title'])}" for item in items))
 
     # --- evaluation and close -------------------------------------------------------------------
     @cli.command(help=_("Evaluate a plan after its follow-up: what was reached, what not, why. "

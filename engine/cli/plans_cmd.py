@@ -31,8 +31,8 @@ def register(cli: click.Group) -> None:
                 state=state, phases=", ".join((*PHASES, CLOSED))))
         person = app.person(person)["id"] if person else None
         if as_json:
-            echo_json_rows(store.iter_plans(state=state, pack=pack, person=person,
-                                            limit=None if show_all else limit))
+            echo_json_rows(store.plans_as_json(state=state, pack=pack, person=person,
+                                               limit=None if show_all else limit))
             return
         rows = store.list_plans(state=state, pack=pack, person=person,
                                 limit=None if show_all else limit)
