@@ -22,7 +22,7 @@ from typing import Any
 from .errors import PopError, UsageError
 from .i18n import _
 from .pack import Pack
-from .sqlstore import PLAN_TABLES, SCHEMA_5, SCHEMA_6, SQLStore
+from .sqlstore import PLAN_TABLES, SCHEMA_5, SCHEMA_6, SCHEMA_7, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds, redact_url
 
 #: Any number will do, as long as it is pop's: held while the schema changes.
@@ -104,8 +104,7 @@ MIGRATIONS: dict[int, str | Callable[[PostgresStore], None]] = {
     5: SCHEMA_5.replace(" TEXT", ' TEXT COLLATE "C"'),  # preparing on a phone
     # 6: due rows, kept on every write; indexes that fit the queries
     6: lambda store: store.index_all_due(schema=SCHEMA_6.replace(" TEXT", ' TEXT COLLATE "C"')),
-    # 7: the columns ``pop due`` joins on covered by an index (SQLite also reorders its due rows)
-    7: "CREATE INDEX plans_due ON plans(id, person_id, pack_id, state)",
+    7: SCHEMA_7,  # indexes that cover what due and list read
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION
@@ -119,6 +118,9 @@ class PostgresStore(SQLStore):
     ROLE_ORDER = "r.seq"
     ANSWERS_OBJECT = "json_object_agg(question, value::json)::text"
     JSON_OBJECT = "json_build_object({})::text"
+
+    def _stream(self, sql: str, args: list) -> Iterator[tuple]:
+        return self.db.stream(sql, args)
 
     def __init__(self, url: str, *, setup: str | None = None):
         self.url = url
@@ -265,6 +267,16 @@ class _Connection:
             if params is None:
                 return self._conn.execute(sql)
             return self._conn.execute(_placeholders(sql), params)
+
+    def stream(self, sql: str, params: list) -> Iterator[tuple]:
+        """The rows from a cursor on the server, a thousand at a time: a client-side cursor
+        holds the whole result in memory, which for every plan of an organisation is
+        hundreds of megabytes."""
+        with self._errors(), self._conn.transaction(), \
+                self._conn.cursor(name="pop_rows") as cursor:
+            cursor.itersize = 1000
+            cursor.execute(_placeholders(sql), params)
+            yield from cursor
 
     def executemany(self, sql: str, rows: Any) -> Any:
         with self._errors():

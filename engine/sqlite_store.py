@@ -21,7 +21,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import name_key
-from .sqlstore import SCHEMA_5, SCHEMA_6, SQLStore
+from .sqlstore import SCHEMA_5, SCHEMA_6, SCHEMA_7, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds
 
 MIGRATION_3 = """
@@ -64,9 +64,10 @@ class SQLiteStore(SQLStore):
     """One file, readable by its owner only; the schema migrates itself on opening."""
 
     KIND = "sqlite"
-    # the covering indexes of schema 7: without statistics SQLite prefers the primary keys
+    # without statistics SQLite prefers the primary keys, and the list's order to a state
     PLANS_FOR_DUE = "plans p INDEXED BY plans_due"
     PEOPLE_BY_ID = "people h INDEXED BY people_names"
+    PLANS_BY_STATE = "plans p INDEXED BY plans_state"
 
     def __init__(self, path: Path):
         self.path = path
@@ -346,8 +347,9 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     SCHEMA_5,  # 5: preparing on a phone (engine.sqlstore.SCHEMA_5)
     lambda store: store.index_all_due(schema=SCHEMA_6),  # 6: due rows, indexes
     # 7: what is due kept in date order (a horizon is one stretch of the table, not a lookup
-    # per row), and the columns ``pop due`` and ``pop list`` join on covered by an index
-    """
+    # per row); what ``pop list`` shows of a plan, and the columns ``pop due`` joins on,
+    # covered by an index in the order they are read (engine.sqlstore.SCHEMA_7)
+    SCHEMA_7 + """
     CREATE TABLE due_by_date (
         plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, item TEXT NOT NULL,
         kind TEXT NOT NULL, date TEXT NOT NULL, title TEXT, status TEXT,
@@ -356,7 +358,6 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     DROP TABLE due_items;
     ALTER TABLE due_by_date RENAME TO due_items;
     CREATE UNIQUE INDEX due_items_plan ON due_items(plan_id, item);
-    CREATE INDEX plans_due ON plans(id, person_id, pack_id, state);
     CREATE INDEX people_names ON people(id, name);
     """,
 )

@@ -24,6 +24,10 @@ class Recording:
         self.seen.append((sql, params))
         return self.db.execute(sql) if params is None else self.db.execute(sql, params)
 
+    def stream(self, sql, params):  # PostgreSQL's reads of many rows, by a server cursor
+        self.seen.append((sql, params))
+        return self.db.stream(sql, params)
+
     def __getattr__(self, name):
         return getattr(self.db, name)
 
