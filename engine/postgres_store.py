@@ -224,8 +224,11 @@ class PostgresStore(SQLStore):
         """Rewrite the tables that held erased rows, so the rows are gone from the files too.
 
         A table another session is using is left (``kept``) rather than waited on for long;
-        ``pop forget --finish`` tries again.
+        ``pop forget --finish`` tries again. So are all of them while a transaction anywhere on
+        the server began before the rewrite and still holds a snapshot or an id: VACUUM must
+        keep every row such a transaction might still see, erased ones included.
         """
+        (started,) = self.db.execute("SELECT clock_timestamp()").fetchone()
         kept = []
         tables = [t for t, _column in PLAN_TABLES] + ["people", "snapshots"]
         for table in tables:
@@ -233,7 +236,13 @@ class PostgresStore(SQLStore):
                 self.db.execute(f"VACUUM (FULL, ANALYZE) {table}")
             except StoreBusy:
                 kept.append(table)
-        return {"complete": not kept, "kept": kept}
+        (older,) = self.db.execute(
+            "SELECT (SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
+            "AND backend_type <> 'autovacuum worker' "  # its own vacuum holds back nothing
+            "AND coalesce(backend_xmin, backend_xid) IS NOT NULL AND xact_start < ?) "
+            "+ (SELECT count(*) FROM pg_prepared_xacts WHERE prepared < ?)",
+            (started, started)).fetchone()
+        return {"complete": not kept and not older, "kept": kept, "older_transactions": older}
 
     def close(self) -> None:
         self.db.close()

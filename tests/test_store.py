@@ -245,15 +245,11 @@ def test_a_wrong_password_is_one_line_without_the_password():
     assert "Geheim123" not in line and "hr:***@" in line
 
 
-def test_forget_on_postgresql_leaves_no_byte_in_the_table_files(postgres_url):
-    """VACUUM FULL rewrote the tables: the erased rows are not in the server's files either."""
+def table_files_holding(url: str, needle: bytes) -> list[str]:
+    """The files of the store's tables (and their TOAST) on the server that hold ``needle``."""
     import psycopg
 
-    env = {"POP_STORE": postgres_url}
-    ok("store", "init", env=env)
-    a_signed_plan_with_checkins(env)
-    ok("forget", "Dries Verbeeck", "--yes", env=env)
-    with psycopg.connect(postgres_url, autocommit=True) as db:
+    with psycopg.connect(url, autocommit=True) as db:
         db.execute("CHECKPOINT")
         folder = db.execute("SELECT current_setting('data_directory')").fetchone()[0]
         files = [r[0] for r in db.execute(
@@ -265,7 +261,38 @@ def test_forget_on_postgresql_leaves_no_byte_in_the_table_files(postgres_url):
         raw = {f: Path(folder, f).read_bytes() for f in files if f}
     except PermissionError:
         pytest.skip("the server's data folder is not readable here")
-    assert raw and not [f for f, data in raw.items() if b"Verbeeck" in data]
+    assert raw
+    return [f for f, data in raw.items() if needle in data]
+
+
+def test_forget_on_postgresql_leaves_no_byte_in_the_table_files(postgres_url):
+    """VACUUM FULL rewrote the tables: the erased rows are not in the server's files either."""
+    env = {"POP_STORE": postgres_url}
+    ok("store", "init", env=env)
+    a_signed_plan_with_checkins(env)
+    ok("forget", "Dries Verbeeck", "--yes", env=env)
+    assert not table_files_holding(postgres_url, b"Verbeeck")
+
+
+def test_forget_is_not_finished_while_an_older_transaction_could_see_the_rows(postgres_url):
+    """A transaction that began before the erase (a report, a backup, another program on the
+    same server) keeps VACUUM from dropping the rows it might still see: forget says it is not
+    finished, and ``--finish`` finishes once that transaction has ended."""
+    import psycopg
+
+    env = {"POP_STORE": postgres_url}
+    ok("store", "init", env=env)
+    a_signed_plan_with_checkins(env)
+    with psycopg.connect(postgres_url) as reader:
+        reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        assert reader.execute("SELECT count(*) FROM people").fetchone()[0] >= 1  # a snapshot
+        result = pop_process("forget", "Dries Verbeeck", "--yes", env=env)
+        assert result.returncode == 4, result.stderr
+        assert "a transaction that began earlier is still open" in result.stderr
+        assert "pop forget --finish" in result.stderr
+        reader.rollback()
+    assert "Nothing of it remains" in ok("forget", "--finish", env=env)
+    assert not table_files_holding(postgres_url, b"Verbeeck")
 
 
 # --- moving a store ----------------------------------------------------------------------------

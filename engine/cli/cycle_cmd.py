@@ -544,6 +544,10 @@ def _report_compact(result: dict) -> None:
         click.secho(_("Not finished: the disk is full, so the store could not be compacted and "
                       "its files may still hold erased data. Free some space, then run: "
                       "pop forget --finish"), fg="yellow", err=True)
+    elif result.get("older_transactions"):
+        click.secho(_("Not finished: a transaction that began earlier is still open on the "
+                      "database server, so erased rows may remain in the database's files. When "
+                      "it has ended, run: pop forget --finish"), fg="yellow", err=True)
     elif "wal_bytes" in result:
         click.secho(_("Not finished: another pop process still has the store open, so {wal} "
                       "may still hold erased data ({n} bytes). Close the other pop sessions, "
