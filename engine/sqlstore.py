@@ -304,18 +304,19 @@ class SQLStore(Store):
         where, args = _equal({"p.person_id": person}, ["d.date <= ?"], [until])
         keys = ("id", "kind", "title", "date", "status", "plan", "person", "person_id", "pack",
                 "state")
-        # one person's few items: the database joins the name; everyone's: every name read
-        # once beside them costs less than a lookup per item
-        names = None if person else self._person_names()
-        name, people = (("''", "") if names is not None else (
-            "coalesce(h.name, '')", f" LEFT JOIN {self.PEOPLE_BY_ID} ON h.id = p.person_id"))
+        if person:  # one person's few items: found by their plans, the name joined
+            plans, name = "plans p", "coalesce(h.name, '')"
+            people = f" LEFT JOIN {self.PEOPLE_BY_ID} ON h.id = p.person_id"
+        else:  # everyone's: every name read once beside them costs less than a lookup each
+            plans, name, people = self.PLANS_FOR_DUE, "''", ""
         items = [dict(zip(keys, row, strict=True)) for row in self._stream(
             f"SELECT d.item, d.kind, d.title, d.date, d.status, p.id, {name}, p.person_id, "
-            "p.pack_id, p.state FROM due_items d JOIN "
-            f"{'plans p' if person else self.PLANS_FOR_DUE} "  # one person: by their plans
-            f"ON p.id = d.plan_id{people}{where}", args)]  # engine.due sorts
-        for item in items if names is not None else ():
-            item["person"] = names.get(item["person_id"], "")
+            f"p.pack_id, p.state FROM due_items d JOIN {plans} ON p.id = d.plan_id"
+            f"{people}{where}", args)]  # engine.due sorts
+        if not person:
+            names = self._person_names()
+            for item in items:
+                item["person"] = names.get(item["person_id"], "")
         return items
 
     def _person_names(self) -> dict[str, str]:

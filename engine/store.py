@@ -191,8 +191,8 @@ class Store(ABC):
 
     def plans_as_json(self, *, state: str | None = None, pack: str | None = None,
                       person: str | None = None, limit: int | None = None) -> Iterator[str]:
-        """:meth:`list_plans` as JSON text, row by row as the store reads them (a million
-        plans need not be in memory at once)."""
+        """:meth:`list_plans` as JSON text, row by row (a store that can should read them so:
+        a million plans need not be in memory at once; this default reads the list whole)."""
         import json
 
         for row in self.list_plans(state=state, pack=pack, person=person, limit=limit):
