@@ -5,8 +5,8 @@ The same coercion serves the interactive session and answers files, so both give
 
 from __future__ import annotations
 
+import os
 import re
-from pathlib import Path
 from typing import Any
 
 from .dates import parse_date
@@ -249,7 +249,7 @@ def answers_schema(pack: Pack) -> dict:
     }
 
 
-def read_answers_file(path: Path) -> tuple[dict, Any]:
+def read_answers_file(path: str | os.PathLike) -> tuple[dict, Any]:
     """The answers file's mapping and its positions (YAML or JSON; JSON is YAML)."""
     from .yamlfile import load_file
 
@@ -260,7 +260,7 @@ def read_answers_file(path: Path) -> tuple[dict, Any]:
     return data, positions
 
 
-def parse_answers_file(path: Path, data: dict, positions: Any, pack: Pack
+def parse_answers_file(path: str | os.PathLike, data: dict, positions: Any, pack: Pack
                        ) -> tuple[dict, dict, str | None, dict, list[Problem]]:
     """(people, answers, date, overrides, problems) from an answers file."""
     from .yamlfile import position

@@ -13,7 +13,6 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from . import agreement
@@ -69,7 +68,7 @@ class SQLiteStore(SQLStore):
     PEOPLE_BY_ID = "people h INDEXED BY people_names"
     PLANS_BY_STATE = "plans p INDEXED BY plans_state"
 
-    def __init__(self, path: Path):
+    def __init__(self, path: str):
         self.path = path
         self._depth = 0
         self._packs: dict[str, Pack] = {}
@@ -77,12 +76,12 @@ class SQLiteStore(SQLStore):
         self._changed: set[str] = set()  # plans written in the open transaction
         self.migrated: list[int] = []
         try:
-            if not path.exists():
+            if not os.path.exists(path):
                 fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)  # owner-only from the start
                 os.close(fd)
             self.read_only = _read_only(path)
             if self.read_only:  # read-only media or permissions: still readable, never changed
-                self.db = sqlite3.connect(f"{path.absolute().as_uri()}?{self.read_only}",
+                self.db = sqlite3.connect(f"{_file_uri(path)}?{self.read_only}",
                                           uri=True, isolation_level=None,
                                           timeout=busy_seconds())
                 self.db.execute("PRAGMA foreign_keys=ON")
@@ -199,18 +198,24 @@ class SQLiteStore(SQLStore):
             if not (_is_busy(exc) or _is_full(exc)):
                 raise
             busy = 1
-        wal = Path(f"{self.path}-wal")
-        left = wal.stat().st_size if wal.exists() else 0
+        wal = f"{self.path}-wal"
+        left = os.path.getsize(wal) if os.path.exists(wal) else 0
         complete = not busy and not full and left == 0
         return {"complete": complete, "kept": [] if complete else [str(wal)], "wal_bytes": left,
                 "disk_full": full}
 
 
-def _read_only(path: Path) -> str:
+def _file_uri(path: str) -> str:
+    from urllib.parse import quote
+
+    return "file://" + quote(os.path.abspath(path))
+
+
+def _read_only(path: str) -> str:
     """How to open a store pop cannot write: ``""`` (it can), ``"immutable=1"`` on read-only
     media (nobody can change it, and SQLite cannot make its -shm file there), ``"mode=ro"``
     when only the permissions forbid it (others may still write)."""
-    folder = path.absolute().parent
+    folder = os.path.dirname(os.path.abspath(path))
     try:
         if os.statvfs(folder).f_flag & os.ST_RDONLY:
             return "immutable=1"
@@ -220,11 +225,11 @@ def _read_only(path: Path) -> str:
     return "" if writable else "mode=ro"
 
 
-def _no_room(path: Path) -> bool:
+def _no_room(path: str) -> bool:
     import shutil
 
     try:
-        return shutil.disk_usage(path.absolute().parent).free < 64 * 1024
+        return shutil.disk_usage(os.path.dirname(os.path.abspath(path))).free < 64 * 1024
     except OSError:
         return False
 

@@ -8,8 +8,8 @@ duplicate keys are caught, and every value keeps its line and column for error m
 from __future__ import annotations
 
 import math
+import os
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from .errors import Problem, ProblemsError
@@ -37,13 +37,13 @@ class _Refused(Exception):
         self.message, self.node = message, node
 
 
-def load_file(path: Path) -> tuple[Any, Positions]:
+def load_file(path: str | os.PathLike) -> tuple[Any, Positions]:
     """Load ``path``; raise :class:`ProblemsError` with one clear line for anything wrong."""
     from .files import NotARegularFile, read_limited
 
     name = str(path)
     try:
-        if path.is_dir():
+        if os.path.isdir(path):
             raise ProblemsError([Problem(name, _("is a folder, not a file"))])
         raw = read_limited(path, MAX_BYTES)
     except FileNotFoundError:

@@ -8,7 +8,7 @@ allowed; a refusal says why and exits with 3.
 
 from __future__ import annotations
 
-from pathlib import Path
+import os
 from typing import Any
 
 import click
@@ -185,7 +185,7 @@ def register(cli: click.Group) -> None:
         session.lifecycle.require(session.plan, "checkin")
         given = {}
         if answers_file:
-            entries, given, date = _read_checkin_file(Path(answers_file), date)
+            entries, given, date = _read_checkin_file(answers_file, date)
         elif statuses or notes or changes or reasons or answers:
             entries = _entries_from_options(statuses, notes, changes, reasons)
             given = _pairs(answers, "--set")
@@ -287,7 +287,7 @@ def register(cli: click.Group) -> None:
         session.lifecycle.require(session.plan, "evaluate")
         problems: list = []
         if answers_file:
-            problems = _evaluate_from_file(session, Path(answers_file), partial)
+            problems = _evaluate_from_file(session, answers_file, partial)
         else:
             from engine.followup import actions
 
@@ -456,7 +456,7 @@ def register(cli: click.Group) -> None:
             echo_json(data)
             return
         text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-        write_private(Path(output), text, force)
+        write_private(output, text, force)
         click.echo(ngettext("Wrote {n} plan about {person} to {file}.",
                             "Wrote {n} plans about {person} to {file}.", len(data["plans"])).format(
             n=len(data["plans"]), person=who["name"], file=output), err=as_json)
@@ -597,7 +597,7 @@ def _entries_from_options(statuses: tuple[str, ...], notes: tuple[str, ...],
     return [entries[n] for n in sorted(entries)]
 
 
-def _read_checkin_file(path: Path, date: str | None) -> tuple[list[dict], dict, str | None]:
+def _read_checkin_file(path: str, date: str | None) -> tuple[list[dict], dict, str | None]:
     """A check-in file: ``{date?, actions: [{action: N, status, note, change, reason}],
     answers: {question: value}}``."""
     from engine.answers import read_answers_file
@@ -658,7 +658,7 @@ def _report_checkin(session: Any, record: dict, as_json: bool) -> None:
             click.echo("  - " + problem)
 
 
-def _evaluate_from_file(session: Any, path: Path, partial: bool) -> list:
+def _evaluate_from_file(session: Any, path: str, partial: bool) -> list:
     """Check the whole file first (nothing is saved when it fails, unless ``partial``)."""
     from engine.answers import parse_answers_file, read_answers_file
     from engine.errors import Problem, ProblemsError
@@ -763,8 +763,7 @@ def _calendars(store: Any, items: list[dict], output_dir: str | None) -> None:
         if output_dir is None:
             click.get_binary_stream("stdout").write(data)
             continue
-        folder = private_dir(Path(output_dir))
-        target = folder / f"{leader['id']}.ics"
+        target = os.path.join(private_dir(output_dir), f"{leader['id']}.ics")
         write_private(target, data, force=True)
         click.echo(_("{leader}: {file}").format(leader=leader["name"], file=target))
     for person in dict.fromkeys(item["person"] for item in unsent):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -59,7 +60,7 @@ def register(cli: click.Group) -> None:
 
         if source.startswith("sqlite://"):
             path = sqlite_path(source, make_folder=False)
-            if not path.is_file():
+            if not os.path.isfile(path):
                 raise UsageError(_("no store at {path}").format(path=path))
         opened = [open_store(url=source)]
         try:
