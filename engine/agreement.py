@@ -45,9 +45,9 @@ def content_digest(plan: Plan, answers: dict[str, Any] | None = None) -> str:
 
 def digest_of(agreed: dict[str, Any]) -> str:
     """The SHA-256 (hex) of agreed content (:func:`content`) in canonical JSON."""
-    import hashlib  # here: its OpenSSL binding costs a start 2 ms
+    from .hashing import sha256_hex
 
-    return hashlib.sha256(canonical(agreed).encode("utf-8")).hexdigest()
+    return sha256_hex(canonical(agreed).encode("utf-8"))
 
 
 def refresh(plan: Plan, digest: str | None = None) -> str:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 
 from transitions import Machine
 
@@ -32,20 +31,19 @@ from .plugins import Plugins
 from .rules import Finding, evaluate, missing_required, step_applies
 
 
-@dataclass
 class Blocked(PopError):
     """A move the rules (or a plugin) do not allow yet, with every reason."""
 
-    source: str
-    dest: str
-    missing: list[str] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    vetoes: list[str] = field(default_factory=list)
-    labels: dict[str, str] = field(default_factory=dict)  # question id → its text
-    exit_code: int = 3
-    titles: dict[str, str] = field(default_factory=dict)  # state → as the pack names it
-
-    def __post_init__(self) -> None:
+    def __init__(self, source: str, dest: str, missing: list[str] | None = None,
+                 findings: list[Finding] | None = None, vetoes: list[str] | None = None,
+                 labels: dict[str, str] | None = None, exit_code: int = 3,
+                 titles: dict[str, str] | None = None):
+        self.source, self.dest, self.exit_code = source, dest, exit_code
+        self.missing = [] if missing is None else missing
+        self.findings = [] if findings is None else findings
+        self.vetoes = [] if vetoes is None else vetoes
+        self.labels = {} if labels is None else labels  # question id → its text
+        self.titles = {} if titles is None else titles  # state → as the pack names it
         super().__init__(self.describe())
 
     @property

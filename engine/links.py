@@ -11,15 +11,14 @@ on the phone is an answer at once.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from .answers import InvalidAnswer, coerce
 from .dates import parse_date
 from .errors import UsageError
+from .hashing import sha256_hex
 from .i18n import _
 from .pack import TOGETHER
 from .plan import Plan
@@ -33,7 +32,7 @@ MAX_DAYS = 366
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex(token.encode("utf-8", "surrogatepass"))
 
 
 def new_link(store: Store, plan: Plan, role: str, days: int | None = None) -> tuple[str, str]:
@@ -63,8 +62,7 @@ def new_link(store: Store, plan: Plan, role: str, days: int | None = None) -> tu
     return token, expires.isoformat()
 
 
-@dataclass
-class Link:
+class Link(NamedTuple):
     """An open link: whose preparation, in which plan (``over``: the plan has left its
     preparation; the link shows that, and nothing else)."""
 

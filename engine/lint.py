@@ -16,9 +16,8 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem
 from .i18n import _
@@ -48,8 +47,7 @@ _GENERIC = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Advice:
+class Advice(NamedTuple):
     """One piece of advice, placed like a :class:`engine.errors.Problem`."""
 
     code: str

@@ -22,7 +22,6 @@ import os
 import re
 import time
 import traceback
-from dataclasses import dataclass, field
 from datetime import date as Date
 from functools import cached_property, partial
 from importlib import resources
@@ -117,7 +116,6 @@ def labels(lang: str) -> dict[str, str]:
     return {"lang": lang, **{key: translate(text) for key, text in _LABELS.items()}}
 
 
-@dataclass
 class RenderContext:
     """What an output format gets: the pack, the plan (``None`` for a guide) and the template.
 
@@ -127,12 +125,11 @@ class RenderContext:
     :meth:`data` (the template context) to build their own document.
     """
 
-    pack: Pack
-    plan: Plan | None = None
-    template: str | None = None
-    plugins: Plugins | None = None
-    format: str = ""
-    _env: dict[bool, Any] = field(default_factory=dict, repr=False)
+    def __init__(self, pack: Pack, plan: Plan | None = None, template: str | None = None,
+                 plugins: Plugins | None = None, format: str = ""):
+        self.pack, self.plan, self.template, self.plugins = pack, plan, template, plugins
+        self.format = format
+        self._env: dict[bool, Any] = {}  # html or not → its Jinja2 environment
 
     @property
     def lang(self) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
@@ -29,14 +28,14 @@ def localized(value: Any, lang: str, fallback: str = "nl") -> str:
     return str(value)
 
 
-@dataclass(frozen=True)
 class QuestionRef:
     """A question with where it stands in the agenda."""
 
-    question: dict
-    phase: str
-    step: dict
-    index: int  # position in the whole pack's order of questions
+    __slots__ = ("question", "phase", "step", "index")
+
+    def __init__(self, question: dict, phase: str, step: dict, index: int):
+        #: ``index``: the position in the whole pack's order of questions
+        self.question, self.phase, self.step, self.index = question, phase, step, index
 
     @property
     def id(self) -> str:
@@ -47,15 +46,22 @@ class QuestionRef:
         return self.question.get("type", "text")
 
 
-@dataclass
 class Pack:
     """A validated pack with ``extends`` already resolved."""
 
-    data: dict
-    templates: dict[str, str] = field(default_factory=dict)
-    origin: str = ""
-    _derived: dict[str, Any] = field(default_factory=dict, init=False, repr=False,
-                                     compare=False)
+    def __init__(self, data: dict, templates: dict[str, str] | None = None, origin: str = ""):
+        self.data, self.origin = data, origin
+        self.templates = {} if templates is None else templates
+        self._derived: dict[str, Any] = {}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Pack):
+            return NotImplemented
+        return (self.data, self.templates, self.origin) == (other.data, other.templates,
+                                                            other.origin)
+
+    def __repr__(self) -> str:
+        return f"Pack({self.id!r}, version={self.version!r}, origin={self.origin!r})"
 
     def derived(self, name: str, make: Callable[[Pack], Any]) -> Any:
         """``make(self)``, worked out once per pack: what other modules read off a pack for
@@ -211,7 +217,7 @@ class Pack:
     @cached_property
     def digest(self) -> str:
         """A stable hash of the snapshot: plans share one stored copy per digest."""
-        import hashlib
+        from .hashing import sha256_hex
 
         raw = json.dumps(self.snapshot(), sort_keys=True, ensure_ascii=False)
-        return hashlib.sha256(raw.encode("utf-8")).hexdigest()[:32]
+        return sha256_hex(raw.encode("utf-8"))[:32]

@@ -17,6 +17,7 @@ from typing import Any
 
 from . import __version__
 from .files import private_dir
+from .hashing import sha256_hex
 
 Stamp = list[list[Any]]
 
@@ -50,9 +51,7 @@ class PackCache:
         self.salt = f"{__version__}:{salt}"
 
     def _file(self, kind: str, key: str) -> Path:
-        import hashlib  # here: its OpenSSL binding costs a start 2 ms
-
-        digest = hashlib.sha256(f"{self.salt}:{kind}:{key}".encode()).hexdigest()[:32]
+        digest = sha256_hex(f"{self.salt}:{kind}:{key}".encode())[:32]
         return self.folder / f"{kind}-{digest}.json"
 
     def get(self, kind: str, key: str) -> Any | None:
@@ -98,6 +97,4 @@ class PackCache:
 
 
 def _digest(salt: str, body: str) -> str:
-    import hashlib  # here: its OpenSSL binding costs a start 2 ms
-
-    return hashlib.sha256(f"{salt}\0{body}".encode("utf-8", "surrogatepass")).hexdigest()
+    return sha256_hex(f"{salt}\0{body}".encode("utf-8", "surrogatepass"))

@@ -9,9 +9,8 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from .errors import Problem, ProblemsError, UsageError
 from .files import read_limited
@@ -29,17 +28,14 @@ MAX_TEMPLATE_BYTES = 1_000_000
 BUILTIN = "engine.default_plugins.packs"
 
 
-@dataclass
 class PackEntry:
     """A pack folder found on the search path."""
 
-    id: str
-    folder: Path
-    origin: str
-    name: str = ""
-    version: str = ""
-    error: str | None = None
-    shadows: list[str] = field(default_factory=list)
+    def __init__(self, id: str, folder: Path, origin: str, name: str = "", version: str = "",
+                 error: str | None = None, shadows: list[str] | None = None):
+        self.id, self.folder, self.origin = id, folder, origin
+        self.name, self.version, self.error = name, version, error
+        self.shadows = [] if shadows is None else shadows
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "version": self.version,
@@ -47,8 +43,7 @@ class PackEntry:
                 "shadows": self.shadows}
 
 
-@dataclass
-class _Source:
+class _Source(NamedTuple):
     """One loaded pack file, for locating problems after ``extends`` merged it."""
 
     file: str

@@ -9,11 +9,11 @@ both named, never silently picked.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .errors import UsageError
 from .i18n import _
+from .ids import random_id
 from .text import has_surrogates, shown
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -22,16 +22,13 @@ if TYPE_CHECKING:  # pragma: no cover
 #: What stands in other people's plans where a forgotten person's name was.
 REDACTED = "[gewist]"
 
-_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 #: The fields of a person that commands may set (besides the name).
 FIELDS = ("number", "hired", "team", "leader_id", "email")
 
 
 def new_person_id() -> str:
     """``p`` and nine random characters: never mistaken for a plan id (eight characters)."""
-    import secrets
-
-    return "p" + "".join(secrets.choice(_ID_ALPHABET) for _ in range(9))
+    return "p" + random_id(9)
 
 
 def nfc(text: str) -> str:
@@ -43,8 +40,7 @@ def name_key(name: str) -> str:
     return nfc(nfc(" ".join(str(name).split())).casefold())
 
 
-@dataclass(frozen=True)
-class PersonRef:
+class PersonRef(NamedTuple):
     """A person as a plan is told about them: an existing record (``id``) or a new name."""
 
     name: str

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .ids import random_id
 from .pack import CLOSED, Pack
-
-_ID_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
 def new_plan_id() -> str:
     """Short enough to type, random enough for a million plans (40 bits)."""
-    import secrets  # here: random and hmac cost a reading command 1.3 ms to import
-
-    return "".join(secrets.choice(_ID_ALPHABET) for _ in range(8))
+    return random_id(8)
 
 
 def now() -> str:
@@ -30,32 +26,39 @@ def step_of(state: str) -> str | None:
     return state.split(".", 1)[1] if "." in state else None
 
 
-@dataclass(eq=False)
 class Plan:
     """The lifecycle model: ``state`` is set by the machine in :mod:`engine.lifecycle`.
 
-    Compared by identity (``eq=False``): the shared machine keeps a list of its models.
+    Compared by identity: the shared machine keeps a list of its models.
     """
 
-    id: str
-    pack: Pack
-    state: str
-    people: dict[str, str] = field(default_factory=dict)
-    date: str | None = None
-    answers: dict[str, Any] = field(default_factory=dict)
-    overrides: dict[str, dict] = field(default_factory=dict)
-    created: str = field(default_factory=now)
-    updated: str = field(default_factory=now)
-    previous_id: str | None = None
-    cursor: str | None = None
-    signatures: list[dict] = field(default_factory=list)
-    checkins: list[dict] = field(default_factory=list)
-    #: role → the id of the person in it (:mod:`engine.people`); ``people`` holds their names
-    person_ids: dict[str, str | None] = field(default_factory=dict)
-    #: moves by one with every change; a write based on an older version is refused
-    version: int = 0
-    #: role → what the register holds of that person (number, hired, team), for documents
-    registered: dict[str, dict] = field(default_factory=dict)
+    def __init__(self, id: str, pack: Pack, state: str,
+                 people: dict[str, str] | None = None, date: str | None = None,
+                 answers: dict[str, Any] | None = None,
+                 overrides: dict[str, dict] | None = None, created: str | None = None,
+                 updated: str | None = None, previous_id: str | None = None,
+                 cursor: str | None = None, signatures: list[dict] | None = None,
+                 checkins: list[dict] | None = None,
+                 person_ids: dict[str, str | None] | None = None, version: int = 0,
+                 registered: dict[str, dict] | None = None):
+        self.id, self.pack, self.state, self.date = id, pack, state, date
+        self.people = {} if people is None else people
+        self.answers = {} if answers is None else answers
+        self.overrides = {} if overrides is None else overrides
+        self.created = now() if created is None else created
+        self.updated = now() if updated is None else updated
+        self.previous_id, self.cursor = previous_id, cursor
+        self.signatures = [] if signatures is None else signatures
+        self.checkins = [] if checkins is None else checkins
+        #: role → the id of the person in it (:mod:`engine.people`); ``people`` holds names
+        self.person_ids = {} if person_ids is None else person_ids
+        #: moves by one with every change; a write based on an older version is refused
+        self.version = version
+        #: role → what the register holds of that person (number, hired, team), for documents
+        self.registered = {} if registered is None else registered
+
+    def __repr__(self) -> str:
+        return f"Plan({self.id!r}, {self.pack_id!r}, {self.state!r})"
 
     @property
     def pack_id(self) -> str:

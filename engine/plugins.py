@@ -11,9 +11,8 @@ import importlib
 import os
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, NamedTuple
 
 from .entrypoints import entry_points, plugins_enabled
 from .i18n import _
@@ -26,8 +25,7 @@ DEFAULT_PLUGINS = (
 )
 
 
-@dataclass(frozen=True)
-class PluginFailure:
+class PluginFailure(NamedTuple):
     plugin: str
     error: str
 
@@ -35,8 +33,7 @@ class PluginFailure:
         return _("plugin {plugin}: {error}").format(plugin=self.plugin, error=self.error)
 
 
-@dataclass(frozen=True)
-class NamedCheck:
+class NamedCheck(NamedTuple):
     name: str
     function: Callable[..., Any]
     args_schema: dict | None
@@ -46,8 +43,7 @@ class NamedCheck:
     validate: Callable[..., Any] | None = None
 
 
-@dataclass(frozen=True)
-class OutputFormat:
+class OutputFormat(NamedTuple):
     name: str
     function: Callable[..., Any]
     media_type: str
@@ -55,12 +51,12 @@ class OutputFormat:
     plugin: str
 
 
-@dataclass
 class Plugins:
     """The loaded plugins and what they contribute, gathered once on first use."""
 
-    manager: Any  # pluggy.PluginManager; pluggy is imported when plugins are built
-    failures: list[PluginFailure] = field(default_factory=list)
+    def __init__(self, manager: Any, failures: list[PluginFailure] | None = None):
+        self.manager = manager  # pluggy.PluginManager; pluggy is imported when plugins are built
+        self.failures = [] if failures is None else failures
 
     def call(self, plugin: str, what: str, function: Callable[..., Any], *args: Any,
              **kwargs: Any) -> tuple[bool, Any]:

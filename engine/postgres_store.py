@@ -22,7 +22,7 @@ from typing import Any
 from .errors import PopError, UsageError
 from .i18n import _
 from .pack import Pack
-from .sqlstore import PLAN_TABLES, SCHEMA_5, SCHEMA_6, SCHEMA_7, SQLStore
+from .sqlstore import PLAN_TABLES, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds, redact_url
 
 #: Any number will do, as long as it is pop's: held while the schema changes.
@@ -102,9 +102,11 @@ MIGRATIONS: dict[int, str | Callable[[PostgresStore], None]] = {
     # 4: the digest of each plan's agreed content, kept with its version (empty until a write)
     4: "ALTER TABLE plans ADD COLUMN content_digest TEXT",
     5: SCHEMA_5.replace(" TEXT", ' TEXT COLLATE "C"'),  # preparing on a phone
-    # 6: due rows, kept on every write; indexes that fit the queries
-    6: lambda store: store.index_all_due(schema=SCHEMA_6.replace(" TEXT", ' TEXT COLLATE "C"')),
+    # 6: due rows, kept on every write (made by 8 for the plans then in the store); indexes
+    6: SCHEMA_6.replace(" TEXT", ' TEXT COLLATE "C"'),
     7: SCHEMA_7,  # indexes that cover what due and list read
+    # 8: each due row says whose plan it is in
+    8: lambda store: store.index_due_people(SCHEMA_8.replace(" TEXT", ' TEXT COLLATE "C"')),
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION

@@ -10,8 +10,7 @@ No ``eval``, no expression language of our own.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .i18n import _
 from .pack import LIST_TYPES, Pack
@@ -19,8 +18,7 @@ from .pack import LIST_TYPES, Pack
 if TYPE_CHECKING:  # pragma: no cover
     from .plugins import Plugins
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """One rule that does not hold (or a hint that applies), as shown to the user."""
 
     rule: str

@@ -196,7 +196,6 @@ def bytecode_cache() -> Any:
 
 @functools.cache
 def _bytecode_cache(cache: str) -> Any:
-    import hashlib
     import os
     import stat
     from pathlib import Path
@@ -205,8 +204,9 @@ def _bytecode_cache(cache: str) -> Any:
 
     from . import __version__
     from .files import private_dir
+    from .hashing import sha256_hex
 
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    code = sha256_hex(Path(__file__).read_bytes())[:12]
     folder = Path(cache) / f"templates-{__version__}-{code}"
     try:
         private_dir(folder)

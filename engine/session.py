@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import agreement
@@ -93,7 +92,6 @@ def _short(text: str, width: int = 40) -> str:
     return f"‘{text}’" if len(text) <= width else f"‘{text[: width - 1].rstrip()}…’"
 
 
-@dataclass
 class Session:
     """Working on one plan as one person.
 
@@ -102,18 +100,19 @@ class Session:
     writing. A one-shot command (``live=False``) re-reads and re-checks inside the write.
     """
 
-    plan: Plan
-    store: Store
-    plugins: Plugins
-    actor: str = "pop"
-    #: the phases whose steps this session asks (``pop run``: the conversation and before it)
-    agenda_phases: tuple[str, ...] = ("preparation", "conversation")
-    live: bool = False
-    #: changes by others merged into this session's view since :meth:`take_news` last ran
-    news: list[dict] = field(default_factory=list)
-    #: people added to the register when this session's plan was created
-    created_people: list[dict] = field(default_factory=list)
-    _pending: list | None = field(default=None, init=False, repr=False)
+    def __init__(self, plan: Plan, store: Store, plugins: Plugins, actor: str = "pop",
+                 agenda_phases: tuple[str, ...] = ("preparation", "conversation"),
+                 live: bool = False, news: list[dict] | None = None,
+                 created_people: list[dict] | None = None):
+        self.plan, self.store, self.plugins, self.actor = plan, store, plugins, actor
+        #: the phases whose steps this session asks (``pop run``: the conversation and before)
+        self.agenda_phases = agenda_phases
+        self.live = live
+        #: changes by others merged into this session's view since :meth:`take_news` last ran
+        self.news = [] if news is None else news
+        #: people added to the register when this session's plan was created
+        self.created_people = [] if created_people is None else created_people
+        self._pending: list | None = None
 
     @property
     def pack(self) -> Pack:

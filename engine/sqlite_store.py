@@ -20,7 +20,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import name_key
-from .sqlstore import SCHEMA_5, SCHEMA_6, SCHEMA_7, SQLStore
+from .sqlstore import SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds
 
 MIGRATION_3 = """
@@ -64,7 +64,6 @@ class SQLiteStore(SQLStore):
 
     KIND = "sqlite"
     # without statistics SQLite prefers the primary keys, and the list's order to a state
-    PLANS_FOR_DUE = "plans p INDEXED BY plans_due"
     PEOPLE_BY_ID = "people h INDEXED BY people_names"
     PLANS_BY_STATE = "plans p INDEXED BY plans_state"
 
@@ -350,7 +349,7 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     _migrate_people,  # 3: people as records, plan versions
     _keep_content_digest,  # 4
     SCHEMA_5,  # 5: preparing on a phone (engine.sqlstore.SCHEMA_5)
-    lambda store: store.index_all_due(schema=SCHEMA_6),  # 6: due rows, indexes
+    SCHEMA_6,  # 6: due rows (made by migration 8 for the plans then in the store), indexes
     # 7: what is due kept in date order (a horizon is one stretch of the table, not a lookup
     # per row); what ``pop list`` shows of a plan, and the columns ``pop due`` joins on,
     # covered by an index in the order they are read (engine.sqlstore.SCHEMA_7)
@@ -365,6 +364,8 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     CREATE UNIQUE INDEX due_items_plan ON due_items(plan_id, item);
     CREATE INDEX people_names ON people(id, name);
     """,
+    # 8: each due row says whose plan it is in (engine.sqlstore.SCHEMA_8)
+    lambda store: store.index_due_people(SCHEMA_8),
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

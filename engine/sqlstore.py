@@ -74,6 +74,18 @@ CREATE INDEX plans_updated ON plans(updated DESC, id, pack_id, pack_version, per
                                     date, previous_id, version, digest);
 CREATE INDEX plans_due ON plans(id, person_id, pack_id, state);
 """
+#: Schema 8 in both stores: each due row says whose plan it is in (person, pack, state: kept
+#: with the row on every write, as the rest of it is), so ``pop due`` reads one stretch of one
+#: table, looking nothing up per row; one person's rows by their own index.
+SCHEMA_8 = """
+ALTER TABLE due_items ADD COLUMN person_id TEXT;
+ALTER TABLE due_items ADD COLUMN pack_id TEXT;
+ALTER TABLE due_items ADD COLUMN state TEXT;
+UPDATE due_items SET (person_id, pack_id, state) =
+    (SELECT p.person_id, p.pack_id, p.state FROM plans p WHERE p.id = due_items.plan_id);
+CREATE INDEX due_items_person ON due_items(person_id, date);
+DROP INDEX plans_due;
+"""
 PERSON_COLUMNS = ("id", "name", "number", "hired", "team", "leader_id", "email", "created",
                   "updated")
 #: What a copy moves, table by table in an order the foreign keys allow, by named columns (the
@@ -93,8 +105,13 @@ COPY_TABLES: dict[str, tuple[str, ...]] = {
     "links": ("token_hash", "plan_id", "role", "created", "expires", "revoked"),
     "drafts": ("plan_id", "role", "question", "value", "at"),
     "shares": ("plan_id", "role", "at"),
-    "due_items": ("plan_id", "item", "kind", "date", "title", "status"),
+    "due_items": ("plan_id", "item", "kind", "date", "title", "status", "person_id", "pack_id",
+                  "state"),
 }
+#: A due row as :meth:`SQLStore.index_due` writes it, by named columns (the stores keep them in
+#: different orders).
+_INSERT_DUE = (f"INSERT INTO due_items ({', '.join(COPY_TABLES['due_items'])}) VALUES "
+               f"({', '.join('?' * len(COPY_TABLES['due_items']))})")
 
 
 #: What ``pop list`` shows of a plan: each key and the column it comes from.
@@ -115,9 +132,8 @@ class SQLStore(Store):
     ANSWERS_OBJECT = "json_group_object(question, json(value))"
     #: Which store this is, for ``pop store info``.
     KIND = ""
-    #: ``plans`` and ``people`` as joined for what is due (ids, names, packs, states): an
-    #: index that holds those columns, named where the database would not pick it unprompted.
-    PLANS_FOR_DUE = "plans p"
+    #: ``people`` as joined for the names of plans' people: an index that holds the id and the
+    #: name, named where the database would not pick it unprompted.
     PEOPLE_BY_ID = "people h"
     #: ``plans`` where a state is asked for: by that state's stretch of its index, not by
     #: reading the list in order until enough of them turn up
@@ -167,13 +183,13 @@ class SQLStore(Store):
     def plan_digests(self, progress: Callable[[int, int], None] | None = None
                      ) -> dict[str, str]:
         """A digest per plan of everything a user can read of it (plan and event log)."""
-        import hashlib  # here: its OpenSSL binding costs a start 2 ms
+        from .hashing import sha256_hex
 
         digests = {}
         ids = [r[0] for r in self.db.execute("SELECT id FROM plans ORDER BY id").fetchall()]
         for done, plan_id in enumerate(ids, start=1):
             whole = {"plan": self.load_plan(plan_id).as_dict(), "events": self.events(plan_id)}
-            digests[plan_id] = hashlib.sha256(_dump(whole).encode("utf-8")).hexdigest()
+            digests[plan_id] = sha256_hex(_dump(whole).encode("utf-8"))
             if progress:
                 progress(done, len(ids))
         return digests
@@ -259,19 +275,25 @@ class SQLStore(Store):
             for plan in self.load_plans(batch, kept_digest=True):
                 rows += [(plan.id, item["id"], item["kind"], item["date"],
                           None if item["kind"] == "conversation" else item["title"],
-                          item.get("status")) for item in plan_items(plan)]
+                          item.get("status"), plan.person_id, plan.pack_id, plan.state)
+                         for item in plan_items(plan)]
                 if plan.person_id:
                     people.add(plan.person_id)
             if rows:
-                self.db.executemany("INSERT INTO due_items VALUES (?,?,?,?,?,?)", rows)
+                self.db.executemany(_INSERT_DUE, rows)
         for person_id in sorted(people):
             self._index_yearly_update(person_id)
 
-    def index_all_due(self, schema: str) -> None:
-        """Schema 6 (its tables and indexes: ``schema``), and the due rows of the plans already
-        in the store (a closed plan has none of its own, but may be its person's current plan,
-        with the yearly update)."""
+    def index_due_people(self, schema: str) -> None:
+        """Schema 8 (``schema``): the due rows told whose plans they are in; and, for a store
+        that had no due rows yet (it came from before schema 6), every plan's rows."""
         self._script(schema)
+        if self.db.execute("SELECT 1 FROM due_items LIMIT 1").fetchone() is None:
+            self.index_all_due()
+
+    def index_all_due(self) -> None:
+        """The due rows of the plans already in the store (a closed plan has none of its own,
+        but may be its person's current plan, with the yearly update)."""
         self.index_due([r[0] for r in self.db.execute(
             "SELECT id FROM plans WHERE state <> 'closed' ORDER BY id").fetchall()])
         for (person_id,) in self.db.execute(
@@ -287,36 +309,30 @@ class SQLStore(Store):
         self._lock_person(person_id)
         self.db.execute("DELETE FROM due_items WHERE kind = 'yearly_update' AND plan_id IN "
                         "(SELECT id FROM plans WHERE person_id=?)", (person_id,))
-        row = self.db.execute("SELECT id, digest, state, date FROM plans WHERE person_id=? "
-                              "ORDER BY coalesce(date, '') DESC, updated DESC, id LIMIT 1",
-                              (person_id,)).fetchone()
+        row = self.db.execute("SELECT id, digest, state, date, pack_id FROM plans "
+                              "WHERE person_id=? ORDER BY coalesce(date, '') DESC, updated DESC, "
+                              "id LIMIT 1", (person_id,)).fetchone()
         item = row and yearly_update(self._pack(row[1]), row[2], row[3])
         if item:
-            self.db.execute("INSERT INTO due_items VALUES (?,?,?,?,?,?)",
-                            (row[0], item["id"], item["kind"], item["date"], item["title"],
-                             None))
+            self.db.execute(_INSERT_DUE, (row[0], item["id"], item["kind"], item["date"],
+                                          item["title"], None, person_id, row[4], row[2]))
 
     def _lock_person(self, person_id: str) -> None:
         """Inside a write: two writers on two plans of one person must not both decide which
         of them is current (SQLite holds the whole file already)."""
 
     def due_items(self, until: str, *, person: str | None = None) -> list[dict]:
-        where, args = _equal({"p.person_id": person}, ["d.date <= ?"], [until])
+        where, args = _equal({"person_id": person}, ["date <= ?"], [until])
         keys = ("id", "kind", "title", "date", "status", "plan", "person", "person_id", "pack",
                 "state")
-        if person:  # one person's few items: found by their plans, the name joined
-            plans, name = "plans p", "coalesce(h.name, '')"
-            people = f" LEFT JOIN {self.PEOPLE_BY_ID} ON h.id = p.person_id"
-        else:  # everyone's: every name read once beside them costs less than a lookup each
-            plans, name, people = self.PLANS_FOR_DUE, "''", ""
         items = [dict(zip(keys, row, strict=True)) for row in self._stream(
-            f"SELECT d.item, d.kind, d.title, d.date, d.status, p.id, {name}, p.person_id, "
-            f"p.pack_id, p.state FROM due_items d JOIN {plans} ON p.id = d.plan_id"
-            f"{people}{where}", args)]  # engine.due sorts
-        if not person:
-            names = self._person_names()
-            for item in items:
-                item["person"] = names.get(item["person_id"], "")
+            "SELECT item, kind, title, date, status, plan_id, '', person_id, pack_id, state "
+            f"FROM due_items{where}", args)]  # engine.due sorts
+        # one person's name, or everyone's read once: less than a lookup per row
+        names = dict(self.db.execute(f"SELECT h.id, h.name FROM {self.PEOPLE_BY_ID} WHERE "
+                                     "h.id=?", (person,))) if person else self._person_names()
+        for item in items:
+            item["person"] = names.get(item["person_id"], "")
         return items
 
     def _person_names(self) -> dict[str, str]:

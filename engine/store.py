@@ -32,7 +32,7 @@ DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"
 #: The schema this pop writes; both stores number their migrations up to it.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 
 
 class StoreBusy(PopError):

@@ -8,11 +8,11 @@ register. A copy that differs is rolled back: the target is left as it was, empt
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 
 from .errors import PopError, UsageError
+from .hashing import sha256_hex
 from .i18n import _
 from .sqlstore import COPY_TABLES, SQLStore
 
@@ -69,6 +69,6 @@ def _verify(source: SQLStore, target: SQLStore, report: Progress) -> None:
 
 def _digests(store: SQLStore, report: Progress) -> dict[str, str]:
     people = json.dumps(store.list_people(), sort_keys=True, default=str)
-    digests = {"people": hashlib.sha256(people.encode("utf-8")).hexdigest()}
+    digests = {"people": sha256_hex(people.encode("utf-8"))}
     plans = store.plan_digests(lambda done, total: report("verify", done, total))
     return {**digests, **plans}

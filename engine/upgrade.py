@@ -10,7 +10,6 @@ does that in one transaction (``record_upgrade``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from .i18n import _
@@ -19,14 +18,13 @@ from .plan import Plan
 from .plugins import Plugins
 
 
-@dataclass
 class Upgrade:
     """What moving ``plan`` onto ``pack`` would change, and what stops it."""
 
-    plan: Plan
-    pack: Pack
-    changes: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    def __init__(self, plan: Plan, pack: Pack):
+        self.plan, self.pack = plan, pack
+        self.changes: list[str] = []
+        self.problems: list[str] = []
 
     @property
     def needed(self) -> bool:

@@ -23,8 +23,8 @@ FAR = "9999-12-31"
 
 
 def kept_rows(store) -> list[tuple]:
-    return sorted((i["plan"], i["id"], i["kind"], i["date"], i["title"], i["status"])
-                  for i in store.due_items(FAR))
+    return sorted((i["plan"], i["id"], i["kind"], i["date"], i["title"], i["status"],
+                   i["person_id"], i["pack"], i["state"]) for i in store.due_items(FAR))
 
 
 def worked_out_rows(store) -> list[tuple]:
@@ -34,13 +34,14 @@ def worked_out_rows(store) -> list[tuple]:
     rows = []
     for plan in store.load_plans(ids):
         rows += [(plan.id, i["id"], i["kind"], i["date"],
-                  None if i["kind"] == "conversation" else i["title"], i.get("status"))
-                 for i in plan_items(plan)]
+                  None if i["kind"] == "conversation" else i["title"], i.get("status"),
+                  plan.person_id, plan.pack_id, plan.state) for i in plan_items(plan)]
     current = store.current_plans(not_held=EARLY_PHASES)
     for plan in store.load_plans([plan_id for plan_id, _held in current.values()]):
         item = yearly_update(plan.pack, plan.state, plan.date)
         if item:
-            rows.append((plan.id, item["id"], item["kind"], item["date"], item["title"], None))
+            rows.append((plan.id, item["id"], item["kind"], item["date"], item["title"], None,
+                         plan.person_id, plan.pack_id, plan.state))
     return sorted(rows)
 
 
@@ -138,8 +139,8 @@ def test_a_store_without_the_due_rows_gets_them_on_migrating(store_url, tmp_path
     with store.transaction():
         store.db.execute("DROP TABLE due_items")
         for index in ("plans_state", "plans_digest", "plans_person_date", "signatures_person",
-                      "plans_due", *(("people_names",) if store.KIND == "sqlite" else ())):
-            store.db.execute(f"DROP INDEX {index}")  # schema 7's too
+                      *(("people_names",) if store.KIND == "sqlite" else ())):
+            store.db.execute(f"DROP INDEX {index}")  # schema 7's too (8 dropped plans_due)
         if store.KIND == "sqlite":
             store.db.execute("PRAGMA user_version=5")
         else:
@@ -170,3 +171,32 @@ def test_the_conversation_is_named_in_the_readers_language(pop_env, tmp_path, la
     items = ok_json("due", "--within", "1m", env={"POP_TODAY": "2026-05-01",
                                                   "POP_LANG": lang})["items"]
     assert [i["title"] for i in items if i["kind"] == "conversation"] == [title]
+
+
+def test_a_schema_7_store_keeps_its_due_rows_and_learns_whose_plans_they_are(store_url):
+    """Schema 8 adds the person, pack and state of each due row's plan to the rows already
+    kept (not worked out again): ``pop due`` is the same after migrating."""
+    env = {"POP_TODAY": "2026-04-15"}
+    ok("store", "init")
+    plan_id = ok_json("run", "--answers", str(VDAB))["plan"]["id"]
+    ok("sign", plan_id, "--role", "employee")
+    before = ok_json("due", "--within", "12m", env=env)
+    store = open_store()
+    with store.transaction():
+        store.db.execute("DROP INDEX due_items_person")
+        for column in ("person_id", "pack_id", "state"):
+            store.db.execute(f"ALTER TABLE due_items DROP COLUMN {column}")
+        store.db.execute("CREATE INDEX plans_due ON plans(id, person_id, pack_id, state)")
+        if store.KIND == "sqlite":
+            store.db.execute("PRAGMA user_version=7")
+        else:
+            store.db.execute("UPDATE pop_schema SET version=7")
+    store.close()
+    if store.KIND == "postgresql":
+        assert pop_process("due").returncode == 2          # told to run pop store migrate
+        ok("store", "migrate")
+    after = ok_json("due", "--within", "12m", env=env)
+    assert after == before and {i["person"] for i in after["items"]} == {"Dries Verbeeck"}
+    store = open_store()
+    assert store.schema_version == 8 and kept_rows(store) == worked_out_rows(store)
+    store.close()

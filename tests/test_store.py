@@ -46,7 +46,7 @@ def test_init_info_and_migrate(store_url):
     assert "Store ready" in ok("store", "init")
     assert "up to date" in ok("store", "init")            # again: nothing to do, not an error
     about = ok_json("store", "info")
-    assert about["schema"] == about["schema_of_this_pop"] == SCHEMA_VERSION == 7
+    assert about["schema"] == about["schema_of_this_pop"] == SCHEMA_VERSION == 8
     assert set(about["counts"].values()) == {0}
     assert about["store"] == store_url.split(":")[0]
     plan_id = a_signed_plan_with_checkins()
