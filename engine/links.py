@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime, timedelta
-from typing import Any, NamedTuple
+from typing import Any
 
 from .answers import InvalidAnswer, coerce
 from .dates import parse_date
@@ -62,14 +62,12 @@ def new_link(store: Store, plan: Plan, role: str, days: int | None = None) -> tu
     return token, expires.isoformat()
 
 
-class Link(NamedTuple):
+class Link:
     """An open link: whose preparation, in which plan (``over``: the plan has left its
     preparation; the link shows that, and nothing else)."""
 
-    plan: Plan
-    role: str
-    expires: str
-    over: bool = False
+    def __init__(self, plan: Plan, role: str, expires: str, over: bool = False):
+        self.plan, self.role, self.expires, self.over = plan, role, expires, over
 
     @property
     def person(self) -> str:

@@ -226,25 +226,55 @@ class PostgresStore(SQLStore):
         """Rewrite the tables that held erased rows, so the rows are gone from the files too.
 
         A table another session is using is left (``kept``) rather than waited on for long;
-        ``pop forget --finish`` tries again. So are all of them while a transaction anywhere on
-        the server began before the rewrite and still holds a snapshot or an id: VACUUM must
-        keep every row such a transaction might still see, erased ones included.
+        ``pop forget --finish`` tries again. So are all of them while anything on the server
+        could still see rows as they were before the erase (``older_transactions``): a session
+        of this database whose snapshot or transaction id is older than now, a prepared
+        transaction, a replication slot; VACUUM keeps every row such a one might still read.
+        They are counted before the rewrite, by transaction ids (what VACUUM goes by: a role
+        that is not a superuser sees them for other users' sessions too). A table this role
+        may not rewrite (only its owner or the database's may) is ``not_owned``: PostgreSQL
+        would skip it with a warning.
         """
-        (started,) = self.db.execute("SELECT clock_timestamp()").fetchone()
-        kept = []
+        older = self._older_snapshots(self._erase_xid)
+        self._erase_xid = None
         tables = [t for t, _column in PLAN_TABLES] + ["people", "snapshots"]
+        not_owned = [row[0] for row in self.db.execute(
+            "SELECT c.relname FROM pg_class c WHERE c.relnamespace = "
+            "current_schema()::regnamespace AND c.relname = ANY(?) AND NOT ("
+            "pg_has_role(c.relowner, 'USAGE') OR pg_has_role((SELECT datdba FROM pg_database "
+            "WHERE datname = current_database()), 'USAGE')) ORDER BY c.relname", (tables,))]
+        kept = list(not_owned)
         for table in tables:
+            if table in not_owned:
+                continue
             try:
                 self.db.execute(f"VACUUM (FULL, ANALYZE) {table}")
             except StoreBusy:
                 kept.append(table)
+        return {"complete": not kept and not older, "kept": kept, "older_transactions": older,
+                "not_owned": not_owned}
+
+    _erase_xid: str | None = None
+
+    def _erasing(self) -> None:
+        (self._erase_xid,) = self.db.execute("SELECT pg_current_xact_id()::text").fetchone()
+
+    def _older_snapshots(self, erase_xid: str | None) -> int:
+        """What on the server holds a transaction id as old as the erase's (``erase_xid``;
+        ``None`` after another process's erase: any older than the next id to be given out),
+        so that it might still see the erased rows."""
         (older,) = self.db.execute(
-            "SELECT (SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() "
-            "AND backend_type <> 'autovacuum worker' "  # its own vacuum holds back nothing
-            "AND coalesce(backend_xmin, backend_xid) IS NOT NULL AND xact_start < ?) "
-            "+ (SELECT count(*) FROM pg_prepared_xacts WHERE prepared < ?)",
-            (started, started)).fetchone()
-        return {"complete": not kept and not older, "kept": kept, "older_transactions": older}
+            "WITH t AS (SELECT (coalesce(?::numeric, pg_snapshot_xmax(pg_current_snapshot())"
+            "::text::numeric - 1) % 4294967296)::text::xid AS erase) "
+            "SELECT (SELECT count(*) FROM pg_stat_activity, t WHERE pid <> pg_backend_pid() "
+            "AND datname = current_database() "
+            "AND coalesce(backend_type, '') <> 'autovacuum worker' "  # vacuums hold back none
+            "AND age(coalesce(backend_xmin, backend_xid)) >= age(t.erase)) "
+            "+ (SELECT count(*) FROM pg_prepared_xacts, t WHERE database = current_database() "
+            "AND age(transaction) >= age(t.erase)) "
+            "+ (SELECT count(*) FROM pg_replication_slots, t WHERE xmin IS NOT NULL "
+            "AND age(xmin) >= age(t.erase))", (erase_xid,)).fetchone()
+        return older
 
     def close(self) -> None:
         self.db.close()
@@ -261,6 +291,7 @@ class _Connection:
             raise UsageError(_("a PostgreSQL store needs psycopg: pip install "
                                "'pop-engine[postgres]'")) from None
         self._psycopg = psycopg
+        self._streams = 0  # each stream's cursor its own name: one may be read inside another
         self.where = redact_url(url)
         options = {} if "connect_timeout" in url else {"connect_timeout": 10}
         try:
@@ -282,9 +313,12 @@ class _Connection:
     def stream(self, sql: str, params: list) -> Iterator[tuple]:
         """The rows from a cursor on the server, a thousand at a time: a client-side cursor
         holds the whole result in memory, which for every plan of an organisation is
-        hundreds of megabytes."""
-        with self._errors(), self._conn.transaction(), \
-                self._conn.cursor(name="pop_rows") as cursor:
+        hundreds of megabytes. Held (``WITH HOLD``): the server keeps the result past the
+        statement's own transaction, so a reader that pauses (``| less``) holds no snapshot
+        open that would keep ``pop forget`` from finishing or time out mid-list."""
+        self._streams += 1
+        with self._errors(), self._conn.cursor(name=f"pop_rows_{self._streams}",
+                                               withhold=True) as cursor:
             cursor.itersize = 1000
             cursor.execute(_placeholders(sql), params)
             yield from cursor
@@ -306,7 +340,7 @@ class _Connection:
         except errors.UniqueViolation:
             raise StoreBusy(_("another pop wrote the same record at the same moment; nothing "
                               "was written, try again")) from None
-        except self._psycopg.OperationalError as exc:
+        except (self._psycopg.OperationalError, errors.IdleInTransactionSessionTimeout) as exc:
             raise PopError(_("the plan store {url} cannot be reached: {error}").format(
                 url=self.where, error=_one_line(exc))) from None
         except errors.DataError as exc:

@@ -24,7 +24,7 @@ from typing import Any
 from . import agreement
 from .errors import UsageError
 from .i18n import _
-from .pack import Pack
+from .pack import CLOSED, Pack
 from .people import REDACTED, DuplicateNumber, name_key, new_person_id
 from .plan import Plan, new_plan_id, now, phase_of
 from .store import StaleWrite, Store
@@ -76,8 +76,12 @@ CREATE INDEX plans_due ON plans(id, person_id, pack_id, state);
 """
 #: Schema 8 in both stores: each due row says whose plan it is in (person, pack, state: kept
 #: with the row on every write, as the rest of it is), so ``pop due`` reads one stretch of one
-#: table, looking nothing up per row; one person's rows by their own index.
+#: table, looking nothing up per row; one person's rows by their own index. The plans of a
+#: state are indexed in the order ``pop list`` shows them: the first fifty of a common state
+#: are read without sorting all of them, a rare state's without reading past the others.
 SCHEMA_8 = """
+DROP INDEX plans_state;
+CREATE INDEX plans_state ON plans(state, updated DESC, id);
 ALTER TABLE due_items ADD COLUMN person_id TEXT;
 ALTER TABLE due_items ADD COLUMN pack_id TEXT;
 ALTER TABLE due_items ADD COLUMN state TEXT;
@@ -766,6 +770,7 @@ class SQLStore(Store):
         self._before_erase()
         with self.transaction():
             self.db.execute("INSERT INTO erasing VALUES (1)")
+            self._erasing()
             if own:
                 marks = ",".join("?" * len(own))
                 for table, column in PLAN_TABLES:
@@ -796,6 +801,10 @@ class SQLStore(Store):
     def _before_erase(self) -> None:
         """Anything the store must set before erasing (SQLite: zero freed pages)."""
 
+    def _erasing(self) -> None:
+        """Inside the erasing transaction: what the store must know of it to compact after
+        (PostgreSQL: its transaction id)."""
+
     def _redact_plan(self, plan_id: str, redact: Callable[[Any], Any]) -> int:
         """Put the marker where the person's name stands in another person's plan."""
         changed = 0
@@ -819,8 +828,11 @@ class SQLStore(Store):
     def _where(self, state: str | None, pack: str | None, person: str | None
                ) -> tuple[str, list]:
         clauses, args = [], []
-        if state:
-            # the state, or a step of it: every text starting "state." lies between these two
+        if state and ("." in state or state == CLOSED):  # one state: in its index's order
+            clauses.append("p.state=?")
+            args.append(state)
+        elif state:
+            # a phase, or a step of it: every text starting "phase." lies between these two
             clauses.append("(p.state=? OR (p.state > ? AND p.state < ?))")
             args += [state, state + ".", state + "/"]
         return _equal({"p.pack_id": pack, "p.person_id": person}, clauses, args)
@@ -844,14 +856,17 @@ class SQLStore(Store):
                 yield f'{text[:-1]},"state_title":{title}}}'
             return
         names, shown = self._person_names(), {}
-        as_json = self.JSON_OBJECT.format(", ".join(
-            f"'{k}', {c}" for k, c in _PLAN_ROW if k != "person")) + ", p.person_id"
-        for text, person_id, title in self._plan_rows(as_json, word, state, pack, None, None,
-                                                      join_people=False):
+        at = [k for k, _c in _PLAN_ROW].index("person")  # the name goes between two halves
+        before, after = (self.JSON_OBJECT.format(", ".join(f"'{k}', {c}" for k, c in part))
+                         for part in (_PLAN_ROW[:at], _PLAN_ROW[at + 1:]))
+        for head, tail, person_id, title in self._plan_rows(
+                f"{before}, {after}, p.person_id", word, state, pack, None, None,
+                join_people=False):
             name = shown.get(person_id)
             if name is None:
                 name = shown[person_id] = word(names.get(person_id, ""))
-            yield f'{text[:-1]},"person":{name},"state_title":{title}}}'
+            yield (f'{head[:-1]},"person":{name},{tail[tail.index("{") + 1:-1]},'
+                   f'"state_title":{title}}}')
 
     def _plan_rows(self, columns: str, word: Callable[[str], str], state: str | None,
                    pack: str | None, person: str | None, limit: int | None, *,

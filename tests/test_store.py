@@ -7,6 +7,7 @@ only (what a server refuses, a copy onto it) take ``postgres_url``.
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import socket
 import struct
 import subprocess
 import threading
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -158,6 +160,7 @@ def test_list_json_made_by_the_database_reads_as_the_rows_do(store_url, tmp_path
     store = open_store()
     try:
         assert listed == store.list_plans()
+        assert [list(row) for row in listed] == [list(row) for row in store.list_plans()]
     finally:
         store.close()
     (mine,) = [row for row in listed if row["id"] == plan_id]
@@ -293,6 +296,93 @@ def test_forget_is_not_finished_while_an_older_transaction_could_see_the_rows(po
         reader.rollback()
     assert "Nothing of it remains" in ok("forget", "--finish", env=env)
     assert not table_files_holding(postgres_url, b"Verbeeck")
+
+
+def as_role(url: str, role: str) -> str:
+    """``url`` (a test database with its search path) for ``role`` instead of its user."""
+    return re.sub(r"//[^@/]*@", f"//{role}@", url, count=1)
+
+
+@contextmanager
+def a_role(url: str, *grants: str):
+    """A login role of its own (no superuser) for the test, with ``grants`` run for it
+    (``{role}``: its name; ``{schema}``: the store's schema); dropped after."""
+    import psycopg
+
+    role = f"poprole_{os.getpid()}_{next(_roles)}"
+    schema = re.search(r"search_path%3D(\w+)", url).group(1)
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f"CREATE ROLE {role} LOGIN")
+        for grant in grants:
+            admin.execute(grant.format(role=role, schema=schema))
+        try:
+            yield role
+        finally:
+            admin.execute(f"REASSIGN OWNED BY {role} TO current_user")
+            admin.execute(f"DROP OWNED BY {role}")
+            admin.execute(f"DROP ROLE {role}")
+
+
+_roles = itertools.count()
+
+
+def test_forget_as_a_role_that_is_no_superuser_still_sees_an_older_transaction(postgres_url):
+    """Other users' sessions show a non-superuser their transaction ids, not when they began:
+    the check goes by those ids, so an open snapshot of another user still stops forget."""
+    import psycopg
+
+    with a_role(postgres_url, "ALTER SCHEMA {schema} OWNER TO {role}") as role:
+        env = {"POP_STORE": as_role(postgres_url, role)}
+        ok("store", "init", env=env)
+        a_signed_plan_with_checkins(env)
+        with psycopg.connect(postgres_url) as reader:  # the superuser, in the same database
+            reader.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            assert reader.execute("SELECT count(*) FROM people").fetchone()[0] >= 1
+            result = pop_process("forget", "Dries Verbeeck", "--yes", "--json", env=env)
+            assert result.returncode == 4, result.stderr
+            assert json.loads(result.stdout)["older_transactions"] >= 1
+            reader.rollback()
+        assert "Nothing of it remains" in ok("forget", "--finish", env=env)
+        assert not table_files_holding(postgres_url, b"Verbeeck")
+
+
+def test_forget_as_a_role_that_may_not_rewrite_the_tables_is_not_finished(postgres_url):
+    """VACUUM skips a table its role does not own, with only a warning: forget says so and
+    who can finish it, instead of reporting the files clean."""
+    ok("store", "init", env={"POP_STORE": postgres_url})
+    a_signed_plan_with_checkins({"POP_STORE": postgres_url})
+    with a_role(postgres_url, "GRANT USAGE ON SCHEMA {schema} TO {role}",
+                "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+                "GRANT USAGE ON ALL SEQUENCES IN SCHEMA {schema} TO {role}") as role:
+        env = {"POP_STORE": as_role(postgres_url, role)}
+        result = pop_process("forget", "Dries Verbeeck", "--yes", env=env)
+        assert result.returncode == 4, result.stderr
+        assert "only the owner of the tables" in result.stderr
+        assert "people" in result.stderr and "pop forget --finish" in result.stderr
+        assert table_files_holding(postgres_url, b"Verbeeck")  # not rewritten: still there
+    assert "Nothing of it remains" in ok("forget", "--finish", env={"POP_STORE": postgres_url})
+    assert not table_files_holding(postgres_url, b"Verbeeck")
+
+
+def test_a_long_list_read_slowly_holds_no_transaction_open(postgres_url, monkeypatch):
+    """A reader paused in the middle of ``pop list --all --json`` (``| less``) keeps no
+    snapshot on the server: forget finishes meanwhile, and nothing times out."""
+    from engine.store import open_store
+
+    monkeypatch.setenv("POP_STORE", postgres_url)
+    ok("store", "init")
+    a_signed_plan_with_checkins()
+    ok("run", "--answers", str(VTOC))
+    store = open_store()
+    try:
+        rows = store.plans_as_json()
+        first = json.loads(next(rows))
+        assert not store.db.in_transaction
+        assert "Nothing of it remains" in ok("forget", "--finish")
+        rest = [json.loads(row) for row in rows]
+        assert len([first, *rest]) == 2 and all(plan["id"] for plan in rest)
+    finally:
+        store.close()
 
 
 # --- moving a store ----------------------------------------------------------------------------

@@ -544,6 +544,11 @@ def _report_compact(result: dict) -> None:
         click.secho(_("Not finished: the disk is full, so the store could not be compacted and "
                       "its files may still hold erased data. Free some space, then run: "
                       "pop forget --finish"), fg="yellow", err=True)
+    elif result.get("not_owned"):
+        click.secho(_("Not finished: only the owner of the tables {tables} (or of the database) "
+                      "may rewrite them, so erased rows may remain in the database's files. As "
+                      "that role, run: pop forget --finish").format(
+                          tables=", ".join(result["not_owned"])), fg="yellow", err=True)
     elif result.get("older_transactions"):
         click.secho(_("Not finished: a transaction that began earlier is still open on the "
                       "database server, so erased rows may remain in the database's files. When "
