@@ -126,6 +126,21 @@ def test_due_reads_the_kept_rows_and_lists_first_pops(pop_env, tmp_path):
     assert not [i for i in items if i["kind"] == "first_pop"]
 
 
+def as_of_schema(store, version: int) -> None:
+    """Mark the store (its tables already put back as they were) as of schema ``version``."""
+    if store.KIND == "sqlite":
+        store.db.execute(f"PRAGMA user_version={version}")
+    else:
+        store.db.execute("UPDATE pop_schema SET version=?", (version,))
+
+
+def migrate_as_a_user_would(store) -> None:
+    """SQLite migrates when opened; PostgreSQL is told to, and then is."""
+    if store.KIND == "postgresql":
+        assert pop_process("due").returncode == 2          # told to run pop store migrate
+        ok("store", "migrate")
+
+
 def test_a_store_without_the_due_rows_gets_them_on_migrating(store_url, tmp_path):
     """A store of schema 5 (before the rows): migrating fills them from the plans."""
     env = {"POP_TODAY": "2026-04-15"}
@@ -141,14 +156,9 @@ def test_a_store_without_the_due_rows_gets_them_on_migrating(store_url, tmp_path
         for index in ("plans_state", "plans_digest", "plans_person_date", "signatures_person",
                       *(("people_names",) if store.KIND == "sqlite" else ())):
             store.db.execute(f"DROP INDEX {index}")  # schema 7's too (8 dropped plans_due)
-        if store.KIND == "sqlite":
-            store.db.execute("PRAGMA user_version=5")
-        else:
-            store.db.execute("UPDATE pop_schema SET version=5")
+        as_of_schema(store, 5)
     store.close()
-    if store.KIND == "postgresql":
-        assert pop_process("due").returncode == 2          # told to run pop store migrate
-        ok("store", "migrate")
+    migrate_as_a_user_would(store)
     assert ok_json("due", "--within", "12m", env=env) == before
     assert len(before["items"]) >= 4
 
@@ -187,14 +197,9 @@ def test_a_schema_7_store_keeps_its_due_rows_and_learns_whose_plans_they_are(sto
         for column in ("person_id", "pack_id", "state"):
             store.db.execute(f"ALTER TABLE due_items DROP COLUMN {column}")
         store.db.execute("CREATE INDEX plans_due ON plans(id, person_id, pack_id, state)")
-        if store.KIND == "sqlite":
-            store.db.execute("PRAGMA user_version=7")
-        else:
-            store.db.execute("UPDATE pop_schema SET version=7")
+        as_of_schema(store, 7)
     store.close()
-    if store.KIND == "postgresql":
-        assert pop_process("due").returncode == 2          # told to run pop store migrate
-        ok("store", "migrate")
+    migrate_as_a_user_would(store)
     after = ok_json("due", "--within", "12m", env=env)
     assert after == before and {i["person"] for i in after["items"]} == {"Dries Verbeeck"}
     store = open_store()
