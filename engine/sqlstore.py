@@ -332,16 +332,15 @@ class SQLStore(Store):
         items = [dict(zip(keys, row, strict=True)) for row in self._stream(
             "SELECT item, kind, title, date, status, plan_id, '', person_id, pack_id, state "
             f"FROM due_items{where}", args)]  # engine.due sorts
-        # one person's name, or everyone's read once: less than a lookup per row
-        names = dict(self.db.execute(f"SELECT h.id, h.name FROM {self.PEOPLE_BY_ID} WHERE "
-                                     "h.id=?", (person,))) if person else self._person_names()
+        names = self._person_names(person)  # read once: less than a lookup per row
         for item in items:
             item["person"] = names.get(item["person_id"], "")
         return items
 
-    def _person_names(self) -> dict[str, str]:
-        """Everyone's name by their id, for what lists many plans."""
-        return dict(self.db.execute(f"SELECT h.id, h.name FROM {self.PEOPLE_BY_ID}"))
+    def _person_names(self, person_id: str | None = None) -> dict[str, str]:
+        """Everyone's name by their id (or only ``person_id``'s), for what lists many plans."""
+        where, args = _equal({"h.id": person_id})
+        return dict(self.db.execute(f"SELECT h.id, h.name FROM {self.PEOPLE_BY_ID}{where}", args))
 
     def people_without_plans(self, hired_by: str, *, person: str | None = None
                              ) -> list[dict]:
