@@ -3,14 +3,12 @@
 The public surface for plugin authors is :data:`hookimpl` (see ``engine.hookspecs``).
 """
 
-from typing import Any
-
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "hookimpl"]
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:  # no typing here: `pop` starts by importing this
     """``hookimpl`` made on first use: pluggy is not needed to start the command line."""
     if name == "hookimpl":
         import pluggy

@@ -1,5 +1,5 @@
 """``python -m engine`` runs the ``pop`` command line."""
 
-from engine.cli import main
+from engine.start import main
 
 main()

@@ -112,15 +112,25 @@ class Lifecycle:
             self.machine.add_transition("next", source, dest, conditions=[self._guard])
             if phase_of(source) == phase_of(dest):
                 self.machine.add_transition("back", dest, source)
+        events = list(self.machine.events)
+        #: what ``add_model`` sets on a plan (triggers, ``may_*``, ``is_<state>``)
+        self._bound = ("trigger", "may_trigger", *events, *(f"may_{e}" for e in events),
+                       *(f"is_{state}" for state in self.machine.states))
 
     @contextmanager
     def attached(self, plan: Plan) -> Iterator[Plan]:
-        """Make ``plan`` a model of the machine for the duration (then release it)."""
+        """Make ``plan`` a model of the machine for the duration (then release it).
+
+        ``remove_model`` leaves its methods on the plan, and a second ``add_model`` would
+        then keep them (logging a warning for each) even when bound to another pack's
+        machine: they are taken off, so that every attach binds this machine afresh."""
         self.machine.add_model(plan, initial=plan.state)
         try:
             yield plan
         finally:
             self.machine.remove_model(plan)
+            for name in self._bound:
+                plan.__dict__.pop(name, None)
 
     def next_state(self, state: str) -> str | None:
         i = self.sequence.index(state)

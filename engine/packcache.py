@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from pathlib import Path
 from typing import Any
 
 from . import __version__
@@ -22,18 +21,19 @@ from .hashing import sha256_hex
 Stamp = list[list[Any]]
 
 
-def cache_dir() -> Path:
-    """``POP_CACHE_DIR``, else ``POP_HOME/cache``, else the platform's user cache folder."""
+def cache_dir() -> str:
+    """``POP_CACHE_DIR``, else ``POP_HOME/cache``, else the platform's user cache folder
+    (as text: pathlib costs a start 3 ms to import)."""
     if os.environ.get("POP_CACHE_DIR"):
-        return Path(os.environ["POP_CACHE_DIR"])
+        return os.environ["POP_CACHE_DIR"]
     if os.environ.get("POP_HOME"):
-        return Path(os.environ["POP_HOME"]) / "cache"
+        return os.path.join(os.environ["POP_HOME"], "cache")
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("pop", appauthor=False))
+    return user_cache_dir("pop", appauthor=False)
 
 
-def stamp(paths: list[Path]) -> Stamp | None:
+def stamp(paths: list[str]) -> Stamp | None:
     """What identifies these files' contents cheaply; None if one is missing."""
     out = []
     for path in sorted({str(p) for p in paths}):
@@ -46,13 +46,13 @@ def stamp(paths: list[Path]) -> Stamp | None:
 
 
 class PackCache:
-    def __init__(self, folder: Path | None = None, salt: str = ""):
-        self.folder = folder or cache_dir()
+    def __init__(self, folder: str | os.PathLike | None = None, salt: str = ""):
+        self.folder = os.fspath(folder) if folder else cache_dir()
         self.salt = f"{__version__}:{salt}"
 
-    def _file(self, kind: str, key: str) -> Path:
+    def _file(self, kind: str, key: str) -> str:
         digest = sha256_hex(f"{self.salt}:{kind}:{key}".encode())[:32]
-        return self.folder / f"{kind}-{digest}.json"
+        return os.path.join(self.folder, f"{kind}-{digest}.json")
 
     def get(self, kind: str, key: str) -> Any | None:
         """The remembered value, if the entry is whole, pop's own and still true."""
@@ -70,11 +70,11 @@ class PackCache:
             return None
         if entry.get("salt") != self.salt or entry.get("digest") != _digest(self.salt, body):
             return None  # cut short, damaged, or of another pop
-        if stamp([Path(p) for p, *_ in entry["files"]]) != entry["files"]:
+        if stamp([p for p, *_ in entry["files"]]) != entry["files"]:
             return None
         return entry["value"]
 
-    def put(self, kind: str, key: str, files: list[Path], value: Any) -> None:
+    def put(self, kind: str, key: str, files: list[str], value: Any) -> None:
         files_stamp = stamp(files)
         if files_stamp is None:
             return
@@ -82,7 +82,7 @@ class PackCache:
         body = json.dumps([files_stamp, value], ensure_ascii=False, sort_keys=True)
         entry = {"salt": self.salt, "digest": _digest(self.salt, body), "files": files_stamp,
                  "value": value}
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp = f"{target[:-len('.json')]}.{os.getpid()}.tmp"
         try:
             private_dir(self.folder)
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0),

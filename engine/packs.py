@@ -1,7 +1,8 @@
 """Find, load, resolve (``extends``) and validate content packs.
 
 Every problem becomes one :class:`engine.errors.Problem` (``FILE:LINE:COL: PATH: message``);
-all problems of a file are reported together and nothing in a pack can run code.
+all problems of a file are reported together and nothing in a pack can run code. Paths are
+text (``os.path``): pathlib would cost every command that finds a pack 3 ms to import.
 """
 
 from __future__ import annotations
@@ -9,7 +10,6 @@ from __future__ import annotations
 import copy
 import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from .errors import Problem, ProblemsError, UsageError
@@ -31,7 +31,7 @@ BUILTIN = "engine.default_plugins.packs"
 class PackEntry:
     """A pack folder found on the search path."""
 
-    def __init__(self, id: str, folder: Path, origin: str, name: str = "", version: str = "",
+    def __init__(self, id: str, folder: str, origin: str, name: str = "", version: str = "",
                  error: str | None = None, shadows: list[str] | None = None):
         self.id, self.folder, self.origin = id, folder, origin
         self.name, self.version, self.error = name, version, error
@@ -39,7 +39,7 @@ class PackEntry:
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "version": self.version,
-                "folder": str(self.folder), "origin": self.origin, "error": self.error,
+                "folder": self.folder, "origin": self.origin, "error": self.error,
                 "shadows": self.shadows}
 
 
@@ -49,16 +49,25 @@ class _Source(NamedTuple):
     file: str
     data: dict
     positions: Positions
-    path: Path
+    path: str
 
     @property
-    def folder(self) -> Path:
-        return self.path.parent
+    def folder(self) -> str:
+        return _parent(self.path)
 
 
-def pack_file(path: Path) -> Path:
+def pack_file(path: str | os.PathLike) -> str:
     """The ``pack.yaml`` for a pack folder or file path."""
-    return path / PACK_FILE if path.is_dir() else path
+    path = os.fspath(path)
+    return os.path.join(path, PACK_FILE) if os.path.isdir(path) else path
+
+
+def _parent(path: str) -> str:
+    return os.path.dirname(path) or os.curdir
+
+
+def _name(folder: str) -> str:
+    return os.path.basename(os.path.normpath(folder))
 
 
 class PackLibrary:
@@ -71,7 +80,7 @@ class PackLibrary:
         self.plugins = plugins or get_plugins()
         self.extra = extra
         self._entries: dict[str, PackEntry] | None = None
-        self._loaded: dict[Path, Pack] = {}
+        self._loaded: dict[str, Pack] = {}
         self._cache: PackCache | None = None
 
     @property
@@ -80,21 +89,22 @@ class PackLibrary:
             self._cache = PackCache(salt=",".join(sorted(self.plugins.checks)))
         return self._cache
 
-    def search_path(self) -> list[tuple[str, Path]]:
-        places = [("--pack", Path(p)) for p in self.extra]
+    def search_path(self) -> list[tuple[str, str]]:
+        places = [("--pack", os.fspath(p)) for p in self.extra]
         env = os.environ.get("POP_PACKS_PATH", "")
-        places += [("POP_PACKS_PATH", Path(p)) for p in env.split(os.pathsep) if p]
-        places += [(_("built-in") if plugin == BUILTIN else plugin, Path(d))
+        places += [("POP_PACKS_PATH", p) for p in env.split(os.pathsep) if p]
+        places += [(_("built-in") if plugin == BUILTIN else plugin, os.fspath(d))
                    for plugin, d in self.plugins.pack_dirs]
         return places
 
-    def _folders(self) -> Iterator[tuple[str, Path]]:
+    def _folders(self) -> Iterator[tuple[str, str]]:
         for origin, place in self.search_path():
-            if (place / PACK_FILE).is_file():
+            if os.path.isfile(os.path.join(place, PACK_FILE)):
                 yield origin, place
-            elif place.is_dir():
-                for child in sorted(place.iterdir()):
-                    if (child / PACK_FILE).is_file():
+            elif os.path.isdir(place):
+                for name in sorted(os.listdir(place)):
+                    child = os.path.join(place, name)
+                    if os.path.isfile(os.path.join(child, PACK_FILE)):
                         yield origin, child
 
     def entries(self) -> dict[str, PackEntry]:
@@ -104,21 +114,21 @@ class PackLibrary:
             for origin, folder in self._folders():
                 entry = self._peek(folder, origin)
                 if entry.id in found:
-                    found[entry.id].shadows.append(str(folder))
+                    found[entry.id].shadows.append(folder)
                 else:
                     found[entry.id] = entry
             self._entries = found
         return self._entries
 
-    def find(self, ref: str) -> Path:
+    def find(self, ref: str) -> str:
         """The pack file for an id or a path; :class:`UsageError` when there is none."""
-        as_path = Path(ref)
         looks_like_path = "/" in ref or os.sep in ref or ref.endswith((".yaml", ".yml"))
-        if looks_like_path or as_path.is_file() or (as_path / PACK_FILE).is_file():
-            if as_path.is_dir() and not (as_path / PACK_FILE).is_file():
+        in_folder = os.path.isfile(os.path.join(ref, PACK_FILE)) if ref else False
+        if looks_like_path or os.path.isfile(ref) or in_folder:
+            if os.path.isdir(ref) and not in_folder:
                 raise ProblemsError([Problem(ref, _("no {file} in this folder").format(
                     file=PACK_FILE))])
-            return pack_file(as_path)
+            return pack_file(ref)
         entry = self.entries().get(ref)
         if entry is None:
             known = ", ".join(sorted(self.entries())) or "-"
@@ -126,35 +136,36 @@ class PackLibrary:
                                "of your own: give its folder (--pack PATH) or add the folder "
                                "that holds it to POP_PACKS_PATH").format(
                 ref=ref, known=known, close=did_you_mean(ref, self.entries())))
-        return entry.folder / PACK_FILE
+        return os.path.join(entry.folder, PACK_FILE)
 
     def load(self, ref: str) -> Pack:
         """A validated, resolved pack; :class:`ProblemsError` lists everything wrong."""
-        path = self.find(ref).resolve()
+        path = os.path.realpath(self.find(ref))
         if path in self._loaded:
             return self._loaded[path]
-        cached = self.cache.get("pack", str(path))
+        cached = self.cache.get("pack", path)
         if cached is not None:
             pack = Pack.from_snapshot(cached)
-            pack.origin = str(path.parent)
+            pack.origin = _parent(path)
         else:
             pack, problems, sources = self._validate(path, ())
             if problems or pack is None:
                 raise ProblemsError(problems)
-            self.cache.put("pack", str(path), _files_of(sources), pack.snapshot())
+            self.cache.put("pack", path, _files_of(sources), pack.snapshot())
         self._loaded[path] = pack
         return pack
 
-    def _peek(self, folder: Path, origin: str) -> PackEntry:
+    def _peek(self, folder: str, origin: str) -> PackEntry:
         """Id, name and version of a pack folder, without validating it."""
-        key = str((folder / PACK_FILE).resolve())
+        file = os.path.join(folder, PACK_FILE)
+        key = os.path.realpath(file)
         cached = self.cache.get("peek", key)
         if cached is None:
             cached = _peek(folder)
-            self.cache.put("peek", key, [folder / PACK_FILE], cached)
+            self.cache.put("peek", key, [file], cached)
         return PackEntry(folder=folder, origin=origin, **cached)
 
-    def validate(self, path: Path) -> tuple[Pack | None, list[Problem]]:
+    def validate(self, path: str | os.PathLike) -> tuple[Pack | None, list[Problem]]:
         """Validate one pack file (and what it extends): the pack, and every problem found,
         its documents rendered against sample plans too
         (:func:`engine.template_check.render_problems`)."""
@@ -163,14 +174,15 @@ class PackLibrary:
         if pack is not None:
             from .template_check import render_problems
 
-            problems = render_problems(pack, self.plugins, file.parent)
+            problems = render_problems(pack, self.plugins, _parent(file))
         return (None if problems else pack), problems
 
-    def validate_sources(self, path: Path) -> tuple[Pack | None, list[Problem], list[_Source]]:
+    def validate_sources(self, path: str | os.PathLike
+                         ) -> tuple[Pack | None, list[Problem], list[_Source]]:
         """Like :meth:`validate`, with the files read (the pack's own first), for ``lint``."""
         return self._validate(pack_file(path), ())
 
-    def _validate(self, path: Path, stack: tuple[str, ...]
+    def _validate(self, path: str, stack: tuple[str, ...]
                   ) -> tuple[Pack | None, list[Problem], list[_Source]]:
         name = _display(path)
         try:
@@ -205,10 +217,10 @@ class PackLibrary:
                 return None, [Problem(name, _("extends forms a cycle: {chain}").format(
                     chain=chain), *where, "extends")], []
             try:
-                parent_path = self.find(parent_ref).resolve()
+                parent_path = os.path.realpath(self.find(parent_ref))
             except (UsageError, ProblemsError) as exc:
                 return None, [Problem(name, str(exc), *where, "extends")], []
-            if parent_path == path.resolve():
+            if parent_path == os.path.realpath(path):
                 return None, [Problem(name, _("a pack cannot extend itself"), *where,
                                       "extends")], []
             parent, parent_problems, parent_sources = self._validate(
@@ -224,7 +236,7 @@ class PackLibrary:
                       + _merged_problems(schema, resolved, sources))
             if merged:  # the rest would be about an incomplete pack
                 return None, found + merged, sources
-        pack = Pack(resolved, templates, str(path.parent))
+        pack = Pack(resolved, templates, _parent(path))
         found += _semantic_problems(pack, sources, self.plugins)
         if not found:  # a template that does not compile would fail only when a plan is printed
             from .outputs import template_problems
@@ -233,49 +245,63 @@ class PackLibrary:
         return (None if found else pack), found, sources
 
 
-def _display(path: Path) -> str:
+def _display(path: str) -> str:
     try:
         return os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
+        return path
 
 
-def _peek(folder: Path) -> dict:
+def _peek(folder: str) -> dict:
     try:
-        data, _positions = load_file(folder / PACK_FILE)
+        data, _positions = load_file(os.path.join(folder, PACK_FILE))
     except ProblemsError as exc:
-        return {"id": folder.name, "error": str(exc.problems[0])}
+        return {"id": _name(folder), "error": str(exc.problems[0])}
     if not isinstance(data, dict):
-        return {"id": folder.name, "error": _("not a mapping")}
+        return {"id": _name(folder), "error": _("not a mapping")}
     name = data.get("name", "")
     if isinstance(name, dict):
         name = next(iter(name.values()), "")
-    return {"id": str(data.get("id", folder.name)), "name": str(name),
+    return {"id": str(data.get("id", _name(folder))), "name": str(name),
             "version": str(data.get("version", ""))}
 
 
-def _files_of(sources: list[_Source]) -> list[Path]:
+def _tree(folder: str) -> list[str]:
+    """Every folder and file under ``folder``, in path order (links to folders not entered)."""
+    found = []
+    for top, folders, files in os.walk(folder):
+        found += [os.path.join(top, name) for name in folders + files]
+    return sorted(found, key=lambda path: path.split(os.sep))
+
+
+def _files_of(sources: list[_Source]) -> list[str]:
     """Every file (and template folder) a resolved pack was made from."""
     files = []
     for source in sources:
         files.append(source.path)
-        templates = source.folder / TEMPLATES
-        if templates.is_dir():
+        templates = os.path.join(source.folder, TEMPLATES)
+        if os.path.isdir(templates):
             files.append(templates)
-            files += [p for p in templates.rglob("*")]
+            files += _tree(templates)
     return files
+
+
+def _parts(path: str) -> list[str]:
+    """The names in a template path, as ``PurePath.parts`` splits them."""
+    return path.replace(os.sep, "/").split("/")
 
 
 def _templates(source: _Source) -> tuple[dict[str, str], list[Problem]]:
     """The pack's template files (read now, so a plan's snapshot carries them)."""
-    folder = source.folder / TEMPLATES
+    folder = os.path.join(source.folder, TEMPLATES)
     found: dict[str, str] = {}
     problems: list[Problem] = []
-    if folder.is_dir():
-        inside = source.folder.resolve()
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            rel = path.relative_to(folder).as_posix()
-            if not path.resolve().is_relative_to(inside):  # a link to a file elsewhere
+    if os.path.isdir(folder):
+        inside = os.path.realpath(source.folder)
+        for path in filter(os.path.isfile, _tree(folder)):
+            rel = "/".join(os.path.relpath(path, folder).split(os.sep))
+            real = os.path.realpath(path)
+            if os.path.commonpath([real, inside]) != inside:  # a link to a file elsewhere
                 problems.append(Problem(_display(path), _("refers outside the pack (a link to "
                                                           "a file elsewhere); copy it in")))
                 continue
@@ -291,9 +317,9 @@ def _templates(source: _Source) -> tuple[dict[str, str], list[Problem]]:
                     error=exc.strerror or exc)))
     for i, output in enumerate(source.data.get("outputs", [])):
         rel = output["template"]
-        if rel.startswith(("/", "\\")) or ".." in Path(rel).parts or rel not in found:
+        if rel.startswith(("/", "\\")) or ".." in _parts(rel) or rel not in found:
             at = ("outputs", i, "template")
-            if ".." in Path(rel).parts or rel.startswith(("/", "\\")):
+            if ".." in _parts(rel) or rel.startswith(("/", "\\")):
                 msg = _("template must be a path inside templates/")
             else:
                 msg = _("template {name!r} not found in {folder}").format(

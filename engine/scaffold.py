@@ -366,7 +366,7 @@ def example_answers(parent: Pack) -> str | None:
 
     candidates = [Path(parent.origin) / ANSWERS] if parent.origin else []
     with contextlib.suppress(FileNotFoundError):  # a wheel built without examples/
-        candidates.append(data_path("examples") / f"{parent.id}-answers.yaml")
+        candidates.append(Path(data_path("examples")) / f"{parent.id}-answers.yaml")
     for path in candidates:
         if path.is_file():
             return path.read_text(encoding="utf-8")

@@ -17,7 +17,8 @@ from .yamlfile import Positions, format_path, key_position, position
 
 @cache
 def load_schema(name: str) -> dict:
-    return json.loads(schema_path(name).read_text(encoding="utf-8"))
+    with open(schema_path(name), encoding="utf-8") as f:
+        return json.load(f)
 
 
 @cache

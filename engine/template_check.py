@@ -160,7 +160,7 @@ class _AnswerReads:
 # --- rendered against sample plans ----------------------------------------------------------
 
 
-def sample_plans(pack: Pack, plugins: Plugins, folder: Path | None
+def sample_plans(pack: Pack, plugins: Plugins, folder: str | Path | None
                  ) -> tuple[list[tuple[str, Plan]], list[Problem]]:
     """``(label, plan)`` to render with, and the problems of the example answers file."""
     from .lifecycle import lifecycle_for
@@ -180,8 +180,8 @@ def sample_plans(pack: Pack, plugins: Plugins, folder: Path | None
                       Plan("leeg", pack, state, dict(people),
                            None if phase == "preparation" else date)))
     problems: list[Problem] = []
-    example = next((folder / n for n in EXAMPLE_FILES if folder and (folder / n).is_file()),
-                   None)
+    here = Path(folder) if folder else None
+    example = next((here / n for n in EXAMPLE_FILES if here and (here / n).is_file()), None)
     if example is not None:
         from .preview import plan_from_answers
 
@@ -223,7 +223,7 @@ def _sample(pack: Pack, question: dict, date: str) -> Any:
             "list": ["een", "twee"]}.get(kind, "voorbeeld")
 
 
-def render_problems(pack: Pack, plugins: Plugins, folder: Path | None) -> list[Problem]:
+def render_problems(pack: Pack, plugins: Plugins, folder: str | Path | None) -> list[Problem]:
     """Every document of ``pack`` rendered in each kind it has a template for, against
     :func:`sample_plans`: one problem per failing template line, naming the plan it failed
     with."""

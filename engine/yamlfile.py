@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 from .errors import Problem, ProblemsError
 from .i18n import _
@@ -77,23 +77,25 @@ def load_bytes(raw: bytes, name: str) -> tuple[Any, Positions]:
 
 
 def load_text(text: str, name: str) -> tuple[Any, Positions]:
-    from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-    yaml = YAML(typ="rt", pure=True)
-    yaml.Composer = _counting_composer()
     try:
-        root = yaml.compose(text)
+        # the safe parser skips comments: twice as fast as the round-trip one on a file
+        root = _compose(text, "safe")
     except _Refused as refused:
-        mark = refused.node.start_mark
-        raise ProblemsError([Problem(name, refused.message, mark.line + 1,
-                                     mark.column + 1)]) from None
+        _refuse(name, refused)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "syntax error"
+        try:  # the round-trip parser words some mistakes better ("mapping values …")
+            _compose(text, "rt")
+            error = exc
+        except MarkedYAMLError as worded:
+            error = worded
+        except (_Refused, YAMLError, RecursionError):
+            error = exc
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "syntax error"
         line, col = (mark.line + 1, mark.column + 1) if mark else (None, None)
-        raise ProblemsError([Problem(name, _syntax_message(problem),
-                                     line, col)]) from None
+        raise ProblemsError([Problem(name, _syntax_message(problem), line, col)]) from None
     except (YAMLError, RecursionError) as exc:
         raise ProblemsError([Problem(name, _("YAML syntax error: {problem}").format(
             problem=type(exc).__name__))]) from None
@@ -103,10 +105,22 @@ def load_text(text: str, name: str) -> tuple[Any, Positions]:
     try:
         data = _plain(root, (), positions, set(), 0)
     except _Refused as refused:
-        mark = refused.node.start_mark
-        raise ProblemsError([Problem(name, refused.message, mark.line + 1,
-                                     mark.column + 1)]) from None
+        _refuse(name, refused)
     return data, positions
+
+
+def _refuse(name: str, refused: _Refused) -> NoReturn:
+    mark = refused.node.start_mark
+    raise ProblemsError([Problem(name, refused.message, mark.line + 1,
+                                 mark.column + 1)]) from None
+
+
+def _compose(text: str, typ: str) -> Any:
+    from ruamel.yaml import YAML
+
+    yaml = YAML(typ=typ, pure=True)
+    yaml.Composer = _counting_composer()
+    return yaml.compose(text)
 
 
 def _syntax_message(problem: str) -> str:

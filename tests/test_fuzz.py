@@ -99,3 +99,36 @@ def test_fuzzed_packs(pop, tmp_path_factory, edits):
 @pytest.mark.parametrize("seed_file", [VDAB])
 def test_the_fuzzer_starts_from_a_valid_file(pop, seed_file):
     assert outcome(pop, "run", "--answers", str(seed_file)).exit_code == 0
+
+
+YAML_MARKS = [":", "-", " ", "\n", "#", ">", "|", '"', "'", "\t", "[", "]", "{", "}", "&", "*",
+              "!", "?", ",", "%", "@", "`", "a", "1"]
+
+
+@settings(max_examples=150, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])  # nothing kept between
+@given(edits=st.lists(st.tuples(st.integers(0, 10**6), st.booleans(),
+                                st.sampled_from(YAML_MARKS)), min_size=1, max_size=3),
+       seed=st.sampled_from([VDAB, MINI / "pack.yaml"]))
+def test_the_fast_parser_reads_what_the_round_trip_parser_read(monkeypatch, edits, seed):
+    """Files are parsed by ruamel's safe parser (twice as fast); what it gives, the values,
+    where each stood and every message, must be what the round-trip parser gave."""
+    import engine.yamlfile as yamlfile
+    from engine.errors import ProblemsError
+
+    text = seed.read_text(encoding="utf-8")
+    for at, insert, mark in edits:
+        at %= len(text) + 1
+        text = text[:at] + mark + text[at:] if insert else text[:at] + text[at + 1:]
+
+    def read() -> object:
+        try:
+            return yamlfile.load_text(text, "f.yaml")
+        except ProblemsError as exc:
+            return [str(problem) for problem in exc.problems]
+
+    fast = read()
+    compose = yamlfile._compose
+    with monkeypatch.context() as patched:
+        patched.setattr(yamlfile, "_compose", lambda text, typ: compose(text, "rt"))
+        assert read() == fast

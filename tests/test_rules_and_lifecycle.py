@@ -83,6 +83,37 @@ def test_one_machine_shared_by_plans_and_released(pack, pop_env):
     assert (a.plan.state, b.plan.state) == ("conversation.intro", "conversation.intro")
 
 
+def test_a_plan_moved_again_or_by_another_packs_machine_follows_that_machine(
+        make_pack, pop_env, caplog):
+    from engine.lifecycle import Lifecycle
+    from engine.plan import Plan
+
+    def steps_pack(pack_id: str, steps: str):
+        return PackLibrary(get_plugins()).load(str(make_pack({"pack.yaml": f"""\
+id: {pack_id}
+name: Stappen
+version: 1.0.0
+language: nl-BE
+roles: [{{id: employee, name: Medewerker, subject: true}}]
+phases:
+  conversation:
+    steps: [{steps}]
+"""}, name=pack_id)))
+
+    first = steps_pack("drie", "{id: a, title: A}, {id: b, title: B}, {id: c, title: C}")
+    other = steps_pack("twee", "{id: a, title: A}, {id: c, title: C}")
+    plan = Plan("p1", first, "conversation.a", {"employee": "A"}, "2026-01-01")
+    with caplog.at_level("WARNING", logger="transitions"):
+        for lifecycle, expected in ((Lifecycle(first, get_plugins()), "conversation.b"),
+                                    (Lifecycle(other, get_plugins()), "conversation.c")):
+            plan.state = "conversation.a"
+            with lifecycle.attached(plan):
+                assert plan.trigger("next")
+            assert plan.state == expected
+            assert not hasattr(plan, "trigger")      # nothing of that machine left on it
+    assert not caplog.records                         # no "Skip binding" per state and move
+
+
 def test_blocked_move_lists_every_reason(pack, pop_env):
     store = open_store(pop_env)
     session = Session.start(pack, store, get_plugins(), {"employee": "A"}, "2026-01-01")

@@ -9,6 +9,7 @@ is not pop's own, or for the list of commands.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import os
 import sys
@@ -188,6 +189,7 @@ def build_cli() -> click.Group:
         if lang and lang != current_language():  # main() set it already from argv and POP_LANG
             localize_click(set_language(lang))
         ctx.obj = App(data_dir=data_dir, store_url=store_url)
+        ctx.call_on_close(ctx.obj.close)
 
     localize_usage(cli)
     return cli
@@ -214,4 +216,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     # a name or an answer must never drive the terminal (escape sequences), nor a pipe's reader
     sys.stdout, sys.stderr = TerminalSafe(sys.stdout), TerminalSafe(sys.stderr)
     cli = build_cli()
-    cli.main(args, prog_name="pop", standalone_mode=True)
+    try:
+        cli.main(args, prog_name="pop", standalone_mode=True)
+    finally:
+        # Everything is written and closed by now. What remains is the interpreter's last
+        # garbage collection over every object of the run (ruamel, transitions, the pack):
+        # about 10 ms of the exit of `pop run`. Frozen objects are left to the process's end.
+        gc.freeze()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from engine.i18n import _
@@ -43,6 +41,8 @@ def register(cli: click.Group) -> None:
     def preview(app: App, pack_ref: str, answers_file: str, fmt: str | None,
                 template: str | None, output_file: str | None, force: bool, watch: bool,
                 extra: tuple[str, ...]) -> None:
+        from pathlib import Path
+
         from engine.errors import PopError, ProblemsError
         from engine.outputs import format_for_file
         from engine.preview import pack_files, plan_from_answers, preview_note, rule_problems
@@ -91,7 +91,7 @@ def register(cli: click.Group) -> None:
 
         def files() -> list[Path]:
             try:
-                folder = app.library(extra).find(pack_ref).parent
+                folder = Path(app.library(extra).find(pack_ref)).parent
             except PopError:
                 return [answers]
             return list(pack_files(folder, (answers,)))
@@ -121,6 +121,8 @@ def register(cli: click.Group) -> None:
     @pass_app
     def new(app: App, pack_id: str, parent: str | None, where: str, force: bool,
             language: str | None, name: str | None, extra: tuple[str, ...]) -> None:
+        from pathlib import Path
+
         from engine.scaffold import example_answers, new_pack
 
         base = app.library(extra).load(parent) if parent else None
@@ -132,8 +134,8 @@ def register(cli: click.Group) -> None:
             click.echo(f"  {path}")
         library = app.library(extra)
         found = library.entries().get(base.id) if base else None
-        if base and (found is None or str(found.folder.resolve()) != str(
-                Path(base.origin).resolve())):
+        if base and (found is None or Path(found.folder).resolve() != Path(
+                base.origin).resolve()):
             click.echo(_("Note: pop finds pack {id} only through --pack here; add its folder "
                          "to POP_PACKS_PATH so that extends: {id} always works.").format(
                 id=base.id), err=True)

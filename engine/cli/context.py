@@ -40,6 +40,13 @@ class App:
             self._store = open_store(self.data_dir, self.store_url)
         return self._store
 
+    def close(self) -> None:
+        """Close the store, if a command opened it: its last writes are checkpointed now,
+        not by the garbage collector at exit."""
+        if self._store is not None:
+            store, self._store = self._store, None
+            store.close()
+
     def person(self, ref: str) -> dict:
         """The one person of the register ``ref`` names (id, employee number or name)."""
         from engine.people import resolve

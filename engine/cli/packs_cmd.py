@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from engine.i18n import N_, _
@@ -115,8 +113,8 @@ def register(cli: click.Group) -> None:
         if pack is None:
             from engine.resources import schema_path
 
-            click.echo(Path(schema_path("pack.schema.json")).read_text(encoding="utf-8"),
-                       nl=False)
+            with open(schema_path("pack.schema.json"), encoding="utf-8") as f:
+                click.echo(f.read(), nl=False)
             return
         from engine.answers import answers_schema
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import sys
 from datetime import date as Date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
@@ -46,7 +45,7 @@ def register(cli: click.Group) -> None:
             if resume_id:
                 raise UsageError(_("--answers starts a new plan; it cannot be used with "
                                    "--resume"))
-            run_answers_file(app, Path(answers_file), pack_ref, partial, actor, as_json)
+            run_answers_file(app, answers_file, pack_ref, partial, actor, as_json)
             return
         run_interactive(app, pack_ref, resume_id, actor)
 
@@ -178,7 +177,7 @@ def link_command(app: App, plan_id: str, role: str, base_url: str, days: int | N
                err=True)
 
 
-def run_answers_file(app: App, path: Path, pack_ref: str | None, partial: bool, actor: str,
+def run_answers_file(app: App, path: str, pack_ref: str | None, partial: bool, actor: str,
                      as_json: bool) -> None:
     from engine.answers import parse_answers_file, read_answers_file
     from engine.errors import Problem, ProblemsError, UsageError
@@ -302,7 +301,7 @@ def tell_created_people(session) -> None:  # noqa: ANN001 - engine.session.Sessi
         click.echo(_("New in the people register: {person}").format(person=describe(person)))
 
 
-def people_refs(store, people: dict[str, str], path: Path, positions, problems: list) -> dict:  # noqa: ANN001
+def people_refs(store, people: dict[str, str], path: str, positions, problems: list) -> dict:  # noqa: ANN001
     """The answers file's people as the register knows them; a name that fits two people is a
     problem at its line, an unknown one a new person."""
     from engine.errors import Problem, UsageError

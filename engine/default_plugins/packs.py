@@ -6,4 +6,4 @@ from engine.resources import data_path
 
 @hookimpl
 def pop_pack_dirs() -> list[str]:
-    return [str(data_path("packs"))]
+    return [data_path("packs")]
