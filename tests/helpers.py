@@ -36,6 +36,15 @@ def pop_process(*args: str, env: dict | None = None, input: str | None = None,
                           preexec_fn=limit if memory_mb else None)
 
 
+def python_process(code: str, *args: str, env: dict | None = None,
+                   timeout: float = 60) -> subprocess.CompletedProcess:
+    """``python -c CODE ARGS`` with the engine this process tests: run from tests/, where the
+    source tree's engine/ cannot shadow the installed one (as it would from the root)."""
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
+                          env={**os.environ, **(env or {})}, timeout=timeout, cwd=TESTS,
+                          check=True)
+
+
 VDAB = EXAMPLES / "vdab-answers.yaml"
 VTOC = EXAMPLES / "vtoc-answers.yaml"
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import ast
 import json
-import subprocess
 import sys
 
 import pytest
-from helpers import ROOT
+from helpers import ROOT, python_process
 
 sys.path.insert(0, str(ROOT / "tools"))
 
@@ -35,8 +34,7 @@ def test_help_lists_every_command_and_a_command_imports_only_its_module(pop):
              "file=sys.stderr)")
     loaded = {}
     for args in (["--help"], ["list"], ["packs", "list"]):
-        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
-                                text=True, check=True)
+        result = python_process(probe, *args)
         loaded[args[0]] = result.stderr.strip().splitlines()[-1]
     assert "cmd" not in loaded["--help"]
     assert "plans_cmd" in loaded["list"] and "cycle_cmd" not in loaded["list"]
@@ -60,8 +58,7 @@ def test_reading_a_plan_leaves_what_a_start_need_not_pay_for_unloaded(pop):
     example = str(ROOT / "examples" / "vdab-answers.yaml")
     for args, shows in ((["list"], plan), (["show", plan], plan), (["show", plan[:4]], plan),
                         (["packs", "list"], "vdab"), (["run", "--answers", example], "vdab")):
-        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True,
-                                text=True, check=True)
+        result = python_process(probe, *args)
         assert shows in result.stdout
         loaded = set(ast.literal_eval(result.stderr.strip().splitlines()[-1]))
         assert "engine" in loaded and not costly & loaded, (args, costly & loaded)

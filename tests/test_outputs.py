@@ -5,12 +5,10 @@ from __future__ import annotations
 import json
 import os
 import stat
-import subprocess
-import sys
 from datetime import date
 
 import pytest
-from helpers import EXAMPLES, MINI, ROOT
+from helpers import EXAMPLES, MINI, ROOT, python_process
 
 from engine.yamlfile import load_file
 
@@ -407,8 +405,7 @@ def test_due_dates_from_offsets_and_answers(pop, plans):
 def test_help_does_not_import_the_renderers():
     code = ("import sys; from engine.cli import build_cli; build_cli(); "
             "bad = [m for m in ('jinja2', 'icalendar') if m in sys.modules]; print(bad)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            env={**os.environ, "POP_DISABLE_PLUGINS": "1"}, timeout=60)
+    result = python_process(code, env={"POP_DISABLE_PLUGINS": "1"})
     assert result.stdout.strip() == "[]", result.stderr
 
 
