@@ -25,14 +25,23 @@ ROOT = Path(__file__).resolve().parent.parent
 TODAY = date(2026, 12, 1)
 
 
+#: Check-ins recorded this long after their moment (what is nearer is still to be recorded).
+CHECKIN_LAG = timedelta(days=14)
+
+
 def fill(home: Path, url: str | None, people: int, cycles: int, *,
-         batch: int = 1_000) -> None:
+         batch: int = 1_000, keeping_up: float = 0.9) -> None:
     """People, each with ``cycles`` plans of the vdab example, inserted through SQL; the
     employee signed their current plan. A year between cycles; the current (open) plans'
     conversations spread over the 120 days before :data:`TODAY`, with the example's dates
     (follow-up, evaluation, deadlines) moved along, as in an organisation where each plan is
-    at its own point of the year. ``batch`` people a transaction, so memory stays flat at a
-    million plans; progress on stderr."""
+    at its own point of the year. ``keeping_up`` of the people (every n-th person of the rest
+    does not) had each check-in of their plans recorded on its day, once it is
+    :data:`CHECKIN_LAG` past, marking done the actions whose deadline it passed, as
+    :func:`engine.followup.prepare_checkin` builds it; the others recorded none (0: nobody
+    did, the worst case for ``pop due``). The event log is not copied (the commands timed
+    read it by plan, through its index). ``batch`` people a transaction, so memory stays
+    flat at a million plans; progress on stderr."""
     from engine.agreement import content_digest
     from engine.people import name_key, new_person_id
     from engine.plan import new_plan_id
@@ -58,6 +67,14 @@ def fill(home: Path, url: str | None, people: int, cycles: int, *,
         example.date, example.answers = held, moved
         return moved, held, content_digest(example)  # kept with the version, as a write does
 
+    checkins_by: dict[int, list[tuple[str, str]]] = {}  # (date, data) by day shift
+
+    def checkins(shift: int) -> list[tuple[str, str]]:
+        """The check-ins of a plan held ``shift`` days from TODAY, moved as its answers."""
+        if shift not in checkins_by:
+            checkins_by[shift] = _checkins(example, TODAY - CHECKIN_LAG)
+        return checkins_by[shift]
+
     used: set[str] = set()  # ids are 40 random bits: a million draws can meet
 
     def fresh_plan_id() -> str:
@@ -67,15 +84,21 @@ def fill(home: Path, url: str | None, people: int, cycles: int, *,
         return plan_id
 
     for first in range(0, people, batch):
-        person_rows, plan_rows, role_rows, answer_rows, signature_rows = [], [], [], [], []
+        person_rows, plan_rows, role_rows, answer_rows, signature_rows, checkin_rows = \
+            [], [], [], [], [], []
         for i in range(first, min(first + batch, people)):
             person = new_person_id()
             person_rows.append((person, f"Medewerker {i}", name_key(f"Medewerker {i}"),
                                 f"Team {i % 12}", "2019-09-01", at, at))
+            records = keeping_up > 0 and (i % 100) < keeping_up * 100
             for cycle in range(cycles):
                 plan_id = fresh_plan_id()
                 last = cycle == cycles - 1
-                moved, held, agreed = shifted(-(i % 120) - 365 * (cycles - 1 - cycle), person)
+                shift = -(i % 120) - 365 * (cycles - 1 - cycle)
+                moved, held, agreed = shifted(shift, person)
+                if records:
+                    checkin_rows += [(plan_id, day, f"{day}T15:00:00+00:00", "bench", data)
+                                     for day, data in checkins(shift)]
                 # written on the day of its conversation, each at its own second of it
                 written = f"{held}T{i // 3600 % 24:02d}:{i // 60 % 60:02d}:{i % 60:02d}+00:00"
                 plan_rows.append((plan_id, pack.id, pack.version, pack.digest,
@@ -97,13 +120,39 @@ def fill(home: Path, url: str | None, people: int, cycles: int, *,
             store.db.executemany("INSERT INTO answers VALUES (?,?,?)", answer_rows)
             store.db.executemany("INSERT INTO signatures (plan_id, role, name, at, digest, "
                                  "actor) VALUES (?,?,?,?,?,?)", signature_rows)
-            # what each open plan has due, through the store's own upkeep (as a write keeps it)
+            store.db.executemany("INSERT INTO checkins (plan_id, date, at, actor, data) "
+                                 "VALUES (?,?,?,?,?)", checkin_rows)
+            # what each open plan has due, and who acted on each, through the store's own
+            # upkeep (as a write keeps it)
             store.index_due([row[0] for row in plan_rows if row[4] != "closed"])
+            store.index_actors([row[0] for row in plan_rows])
         done = min(first + batch, people)
         print(f"\r  {done * cycles:>9} / {people * cycles} plans", end="", file=sys.stderr,
               flush=True)
     print(file=sys.stderr)
     store.close()
+
+
+def _checkins(plan: Any, by: date) -> list[tuple[str, str]]:
+    """``(date, data)`` of each check-in of ``plan`` (as it stands: its answers and date) on
+    or before ``by``, marking done what had its deadline by then (else a note on action 1)."""
+    from engine.followup import actions, prepare_checkin
+    from engine.schedule import due_dates
+
+    plan.checkins, plan.state = [], "follow_up.uitvoering"
+    out = []
+    for moment in due_dates(plan):
+        day = moment["date"]
+        if moment["kind"] not in ("checkin", "meeting") or not day or day > by.isoformat():
+            continue
+        entries = [{"action": a["n"], "status": "done"} for a in actions(plan)
+                   if a["deadline"] and a["deadline"] <= day and a["status"] != "done"]
+        record, _ = prepare_checkin(plan, entries or [{"action": 1, "note": "Overlopen"}], {},
+                                    day, None)
+        body = {k: v for k, v in record.items() if k != "date"}
+        plan.checkins.append({**body, "date": day})
+        out.append((day, json.dumps(body, ensure_ascii=False, sort_keys=True)))
+    return out
 
 
 def _moved(value: Any, by: timedelta) -> Any:

@@ -6,7 +6,10 @@ How the store is built: one real plan is made with ``pop run --answers`` (the vd
 and its rows are copied with fresh ids, through SQL in batches of 1 000 people a transaction
 (``benchmarks/report.py``'s ``fill``): N/5 people with five cycles each, the last one open
 (20 % open plans, as in the issue), the others closed. Every plan carries the example's
-answers and actions, and was last written on the day of its conversation.
+answers and actions, and was last written on the day of its conversation. 90 % of the people
+recorded their check-ins (each on its day, marking done what had its deadline; recorded once
+two weeks past), the other 10 % none, so their moments stay overdue; ``--keeping-up 0`` has
+nobody record any (every past check-in and deadline overdue: the most ``pop due`` can list).
 
 The figures are medians of R runs, interleaved (one run of each command in turn, R times),
 printed as one JSON line per figure: ``{"name": "due", "value": SECONDS, "unit": "s"}`` with
@@ -48,12 +51,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--json", action="store_true", help="only the JSON lines")
     parser.add_argument("--home", metavar="DIR", help="keep (and reuse) the store in DIR")
+    parser.add_argument("--keeping-up", type=float, default=0.9, metavar="SHARE",
+                        help="the share of people who recorded their check-ins (0 to 1)")
     args = parser.parse_args()
     people = max(args.plans // 5, 1)
     with tempfile.TemporaryDirectory() as tmp:
         home = Path(args.home or tmp)
         home.mkdir(parents=True, exist_ok=True)
-        filled = home / f"filled-{args.plans}"
+        filled = home / f"filled-{args.plans}-{args.keeping_up:g}"
         env = {**os.environ, "POP_HOME": str(home), "POP_TODAY": TODAY.isoformat(),
                "POP_LANG": "en"}
         if args.store:
@@ -63,7 +68,7 @@ def main() -> None:
             print(f"store: {args.store or 'SQLite file'}; filling {people} people × 5 plans …",
                   file=sys.stderr)
             started = time.perf_counter()
-            fill(home, args.store, people, 5)
+            fill(home, args.store, people, 5, keeping_up=args.keeping_up)
             print(f"filled in {time.perf_counter() - started:.1f} s", file=sys.stderr)
             filled.touch()
         pop = pop_command()
@@ -91,8 +96,11 @@ def main() -> None:
             print(json.dumps({"name": name, "value": round(value, 4), "unit": "s"}))
         if not args.json:
             show = medians["show"]
-            print(f"\n{args.plans} plans ({people} open), {args.store or 'SQLite'}:",
-                  file=sys.stderr)
+            listed = json.loads(subprocess.run([*pop, "due", "--json"], capture_output=True,
+                                               text=True, check=True, env=env).stdout)["items"]
+            print(f"\n{args.plans} plans ({people} open, {args.keeping_up:.0%} keeping up: "
+                  f"{len(listed)} due, {sum(i['overdue'] for i in listed)} overdue), "
+                  f"{args.store or 'SQLite'}:", file=sys.stderr)
             for name, value in medians.items():
                 print(f"  {name:<14} {value:8.3f} s  {value / show:6.2f}× pop show",
                       file=sys.stderr)

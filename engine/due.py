@@ -11,8 +11,9 @@ follow-up, until a check-in marks it done. Dates come from :mod:`engine.schedule
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date, timedelta
+from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from .errors import UsageError
@@ -119,29 +120,93 @@ def first_pop_rule(packs: Iterable[Pack]) -> tuple[Pack, dict] | None:
     return next(((pack, rule) for pack in packs if (rule := duty(pack, "first_pop"))), None)
 
 
+#: A due row's columns as :func:`due` reads them (the store's names) …
+FULL = ("item", "kind", "title", "date", "status", "plan_id", "person", "person_id", "pack_id",
+        "state")
+#: … and as :func:`due_brief` reads them.
+BRIEF = ("date", "kind", "title", "person", "plan_id")
+
+
 def due(store: Store, today: date, until: date, *, person: str | None = None,
-        extra_packs: Iterable[Pack] = ()) -> list[dict]:
-    """Everything dated on or before ``until`` (overdue included), soonest first: the plans'
-    moments as the store keeps them, and a first POP for people hired without a plan (the
-    packs that count: ``extra_packs``, then those the store's plans use)."""
-    items = store.due_items(until.isoformat(), person=person)
-    for item in items:
-        if item["status"] is None:
-            del item["status"]
-        if item["title"] is None:
-            item["title"] = _("POP conversation")
+        extra_packs: Iterable[Pack] = ()) -> Iterator[dict]:
+    """Everything dated on or before ``until`` (overdue included), soonest first, then by
+    person (name key) and plan: the plans' moments as the store keeps them (in that order),
+    and a first POP for people hired without a plan (the packs that count: ``extra_packs``,
+    then those the store's plans use). One by one as read: an organisation's are hundreds
+    of thousands."""
+    conversation = _("POP conversation")
+    days_to: dict[str, int] = {}  # they fall on a few hundred days
+    for row in _rows(store, until, person, extra_packs, FULL):
+        if isinstance(row, dict):  # a first POP
+            item_id, kind, title, day, status = row["id"], row["kind"], row["title"], \
+                row["date"], None
+            plan, name, person_id, pack, state = None, row["person"], row["person_id"], None, None
+        else:
+            item_id, kind, title, day, status, plan, name, person_id, pack, state = row
+        days = days_to.get(day)
+        if days is None:
+            days = days_to[day] = days_away(day, today)
+        item = {"id": item_id, "kind": kind, "title": title or conversation, "date": day,
+                "plan": plan, "person": name, "person_id": person_id, "pack": pack,
+                "state": state, "days": days, "overdue": days < 0}
+        if status is not None:
+            item["status"] = status
+        yield item
+
+
+def due_brief(store: Store, until: date, *, person: str | None = None,
+              extra_packs: Iterable[Pack] = ()) -> Iterator[tuple]:
+    """What :func:`due` lists, in its order, as ``(date, kind, title, person, plan)`` read
+    one by one (``title`` None: the conversation, :func:`title_of`): a list of hundreds of
+    thousands of lines, without a dict per line or all of them at once."""
+    for row in _rows(store, until, person, extra_packs, BRIEF):
+        yield (row["date"], row["kind"], row["title"], row["person"], None) \
+            if isinstance(row, dict) else row
+
+
+def title_of(title: str | None) -> str:
+    """A due item's title as shown (the conversation's is pop's own word)."""
+    return title or _("POP conversation")
+
+
+def days_away(day: str, today: date) -> int:
+    return (date.fromisoformat(day) - today).days
+
+
+def _rows(store: Store, until: date, person: str | None, extra_packs: Iterable[Pack],
+          columns: tuple[str, ...]) -> Iterator[tuple | dict]:
+    """The store's due rows (``columns`` of them) with the first POPs (dicts) in their
+    places."""
+    hired = _first_pops(store, until, person, extra_packs)
+    if not hired:
+        yield from store.due_items(until.isoformat(), columns, person=person)
+        return
+    from heapq import merge
+
+    date_at, plan_at = columns.index("date"), columns.index("plan_id")
+    rows = store.due_items(until.isoformat(), (*columns, "name_key"), person=person)
+    keyed = (((r[date_at], r[-1], r[plan_at]), r[:-1]) for r in rows)
+    for _place, row in merge(keyed, hired, key=itemgetter(0)):
+        yield row
+
+
+def _first_pops(store: Store, until: date, person: str | None, extra_packs: Iterable[Pack]
+                ) -> list[tuple[tuple, dict]]:
+    """The first POPs due by ``until`` of people hired without a plan, each with its place in
+    due's order."""
     found = first_pop_rule([*extra_packs, *store.plan_packs()])
-    if found:
-        pack, rule = found
-        hired_by = until - timedelta(days=rule["offset_days"])
-        for who in store.people_without_plans(hired_by.isoformat(), person=person):
-            start = _iso(who["hired"])
-            if start:
-                items.append({**_moment(pack, rule, start), "plan": None, "person": who["name"],
-                              "person_id": who["id"], "pack": None, "state": None})
-    items = dated(items, today)
-    items.sort(key=lambda i: (i["date"], i["person"].lower(), i["plan"] or ""))
-    return items
+    if not found:
+        return []
+    from .people import name_key
+
+    pack, rule = found
+    hired_by = until - timedelta(days=rule["offset_days"])
+    items = [{**_moment(pack, rule, start), "plan": None, "person": who["name"],
+              "person_id": who["id"], "pack": None, "state": None}
+             for who in store.people_without_plans(hired_by.isoformat(), person=person)
+             if (start := _iso(who["hired"]))]
+    return sorted((((i["date"], name_key(i["person"]), ""), i) for i in items),
+                  key=itemgetter(0))
 
 
 def dated(items: list[dict], today: date) -> list[dict]:
@@ -151,7 +216,7 @@ def dated(items: list[dict], today: date) -> list[dict]:
     for item in items:
         days = days_to.get(item["date"])
         if days is None:
-            days = days_to[item["date"]] = (date.fromisoformat(item["date"]) - today).days
+            days = days_to[item["date"]] = days_away(item["date"], today)
         item["days"], item["overdue"] = days, days < 0
     return items
 

@@ -22,7 +22,16 @@ from typing import Any
 from .errors import PopError, UsageError
 from .i18n import _
 from .pack import Pack
-from .sqlstore import PLAN_TABLES, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SQLStore
+from .sqlstore import (
+    DUE_ORDER,
+    PLAN_TABLES,
+    SCHEMA_5,
+    SCHEMA_6,
+    SCHEMA_7,
+    SCHEMA_8,
+    SCHEMA_9,
+    SQLStore,
+)
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds, redact_url
 
 #: Any number will do, as long as it is pop's: held while the schema changes.
@@ -102,11 +111,20 @@ MIGRATIONS: dict[int, str | Callable[[PostgresStore], None]] = {
     # 4: the digest of each plan's agreed content, kept with its version (empty until a write)
     4: "ALTER TABLE plans ADD COLUMN content_digest TEXT",
     5: SCHEMA_5.replace(" TEXT", ' TEXT COLLATE "C"'),  # preparing on a phone
-    # 6: due rows, kept on every write (made by 8 for the plans then in the store); indexes
+    # 6: due rows, kept on every write (made by 9 for the plans then in the store); indexes
     6: SCHEMA_6.replace(" TEXT", ' TEXT COLLATE "C"'),
     7: SCHEMA_7,  # indexes that cover what due and list read
     # 8: each due row says whose plan it is in
-    8: lambda store: store.index_due_people(SCHEMA_8.replace(" TEXT", ' TEXT COLLATE "C"')),
+    8: SCHEMA_8.replace(" TEXT", ' TEXT COLLATE "C"'),
+    # 9: who acted on each plan; due rows with their person's name, indexed in list order
+    9: lambda store: store.upgrade_to_9((SCHEMA_9 + f"""
+    ALTER TABLE due_items ADD COLUMN person TEXT NOT NULL DEFAULT '';
+    ALTER TABLE due_items ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
+    UPDATE due_items d SET person = h.name, name_key = h.name_key FROM people h
+        WHERE h.id = d.person_id;
+    DROP INDEX due_items_date;
+    CREATE INDEX due_items_order ON due_items({DUE_ORDER});
+    """).replace(" TEXT", ' TEXT COLLATE "C"')),
 }
 
 assert max(MIGRATIONS) == SCHEMA_VERSION
@@ -187,10 +205,14 @@ class PostgresStore(SQLStore):
                 raise UsageError(self._version_problem(version))
             for number in sorted(n for n in MIGRATIONS if n > version):
                 step = MIGRATIONS[number]
-                if callable(step):
-                    step(self)
-                else:
-                    self.db.execute(step)
+                try:
+                    if callable(step):
+                        step(self)
+                    else:
+                        self.db.execute(step)
+                except self.db.DatabaseError as exc:  # the database is not as pop left it
+                    raise UsageError(_("cannot use the plan store {path}: {error}").format(
+                        path=self.where, error=_one_line(exc))) from None
                 self.db.execute("DELETE FROM pop_schema")
                 self.db.execute("INSERT INTO pop_schema VALUES (?)", (number,))
                 applied.append(number)
@@ -291,6 +313,7 @@ class _Connection:
             raise UsageError(_("a PostgreSQL store needs psycopg: pip install "
                                "'pop-engine[postgres]'")) from None
         self._psycopg = psycopg
+        self.DatabaseError = psycopg.DatabaseError  # what the server refused, for callers
         self._streams = 0  # each stream's cursor its own name: one may be read inside another
         self.where = redact_url(url)
         options = {} if "connect_timeout" in url else {"connect_timeout": 10}

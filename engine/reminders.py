@@ -9,6 +9,7 @@ whenever the server offers it) from ``POP_MAIL_FROM``.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from html import escape
@@ -25,7 +26,7 @@ INTRO = N_("These POP items of the people you lead are due by {until}, overdue o
 FOOTER = N_("Sent by pop. Look at a plan with: pop show ID")
 
 
-def by_leader(store: Store, items: list[dict], *, need_email: bool = True
+def by_leader(store: Store, items: Iterable[dict], *, need_email: bool = True
               ) -> tuple[list[dict], list[dict]]:
     """``([{leader, items}], unsent)``: the items per leader (with an address, unless not
     ``need_email``), and the items no leader can be told about."""

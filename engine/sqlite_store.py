@@ -20,7 +20,7 @@ from .errors import UsageError
 from .i18n import _
 from .pack import Pack
 from .people import name_key
-from .sqlstore import SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SQLStore
+from .sqlstore import DUE_ORDER, SCHEMA_5, SCHEMA_6, SCHEMA_7, SCHEMA_8, SCHEMA_9, SQLStore
 from .store import SCHEMA_VERSION, StoreBusy, busy_message, busy_seconds
 
 MIGRATION_3 = """
@@ -349,7 +349,7 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     _migrate_people,  # 3: people as records, plan versions
     _keep_content_digest,  # 4
     SCHEMA_5,  # 5: preparing on a phone (engine.sqlstore.SCHEMA_5)
-    SCHEMA_6,  # 6: due rows (made by migration 8 for the plans then in the store), indexes
+    SCHEMA_6,  # 6: due rows (made by migration 9 for the plans then in the store), indexes
     # 7: what is due kept in date order (a horizon is one stretch of the table, not a lookup
     # per row); what ``pop list`` shows of a plan, and the columns ``pop due`` joins on,
     # covered by an index in the order they are read (engine.sqlstore.SCHEMA_7)
@@ -364,8 +364,23 @@ MIGRATIONS: tuple[str | Callable[[SQLiteStore], None], ...] = (
     CREATE UNIQUE INDEX due_items_plan ON due_items(plan_id, item);
     CREATE INDEX people_names ON people(id, name);
     """,
-    # 8: each due row says whose plan it is in (engine.sqlstore.SCHEMA_8)
-    lambda store: store.index_due_people(SCHEMA_8),
+    SCHEMA_8,  # 8: each due row says whose plan it is in (engine.sqlstore.SCHEMA_8)
+    # 9: who acted on each plan; due rows kept in the order pop due lists them, with their
+    # person's name (engine.sqlstore.SCHEMA_9); a store from before 6 gets its due rows here
+    lambda store: store.upgrade_to_9(SCHEMA_9 + f"""
+    CREATE TABLE due_in_order (
+        plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE, item TEXT NOT NULL,
+        kind TEXT NOT NULL, date TEXT NOT NULL, title TEXT, status TEXT, person_id TEXT,
+        pack_id TEXT, state TEXT, person TEXT NOT NULL, name_key TEXT NOT NULL,
+        PRIMARY KEY ({DUE_ORDER})) WITHOUT ROWID;
+    INSERT INTO due_in_order SELECT d.plan_id, d.item, d.kind, d.date, d.title, d.status,
+        d.person_id, d.pack_id, d.state, coalesce(h.name, ''), coalesce(h.name_key, '')
+        FROM due_items d LEFT JOIN people h ON h.id = d.person_id;
+    DROP TABLE due_items;
+    ALTER TABLE due_in_order RENAME TO due_items;
+    CREATE UNIQUE INDEX due_items_plan ON due_items(plan_id, item);
+    CREATE INDEX due_items_person ON due_items(person_id, date);
+    """),
 )
 
 assert len(MIGRATIONS) == SCHEMA_VERSION

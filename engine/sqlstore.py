@@ -36,7 +36,7 @@ _BATCH = 500  # plans read per query: well under every database's limit on param
 PLAN_TABLES = (("answers", "plan_id"), ("plan_roles", "plan_id"), ("overrides", "plan_id"),
                ("signatures", "plan_id"), ("checkins", "plan_id"), ("events", "plan_id"),
                ("links", "plan_id"), ("drafts", "plan_id"), ("shares", "plan_id"),
-               ("due_items", "plan_id"), ("plans", "id"))
+               ("due_items", "plan_id"), ("plan_actors", "plan_id"), ("plans", "id"))
 #: Schema 5, the same in both stores: links for preparing on a phone (their tokens' hashes),
 #: answers given on them and not yet shared, and who shared.
 SCHEMA_5 = """
@@ -90,6 +90,21 @@ UPDATE due_items SET (person_id, pack_id, state) =
 CREATE INDEX due_items_person ON due_items(person_id, date);
 DROP INDEX plans_due;
 """
+#: Schema 9 in both stores: who acted on each plan (the name key of each actor of its events,
+#: check-ins and overrides), kept on every write, so the plans a person appears in by name are
+#: one index lookup, not a read of every event; and each due row holds its person's name (and
+#: name key, kept with the register's), so ``pop due`` reads its rows in the order it prints
+#: them, sorting nothing and looking nothing up (SQLite stores them in that order; PostgreSQL
+#: adds its index); the people hired by a date (a first POP) read from one index.
+SCHEMA_9 = """
+CREATE TABLE plan_actors (
+    actor_key TEXT NOT NULL, plan_id TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+    PRIMARY KEY (actor_key, plan_id));
+CREATE INDEX plan_actors_plan ON plan_actors(plan_id);
+CREATE INDEX people_hired ON people(hired, id, name, name_key);
+"""
+#: The order ``pop due`` lists its rows in (and the key SQLite keeps them by).
+DUE_ORDER = "date, name_key, plan_id, item"
 PERSON_COLUMNS = ("id", "name", "number", "hired", "team", "leader_id", "email", "created",
                   "updated")
 #: What a copy moves, table by table in an order the foreign keys allow, by named columns (the
@@ -110,12 +125,16 @@ COPY_TABLES: dict[str, tuple[str, ...]] = {
     "drafts": ("plan_id", "role", "question", "value", "at"),
     "shares": ("plan_id", "role", "at"),
     "due_items": ("plan_id", "item", "kind", "date", "title", "status", "person_id", "pack_id",
-                  "state"),
+                  "state", "person", "name_key"),
+    "plan_actors": ("actor_key", "plan_id"),
 }
 #: A due row as :meth:`SQLStore.index_due` writes it, by named columns (the stores keep them in
 #: different orders).
 _INSERT_DUE = (f"INSERT INTO due_items ({', '.join(COPY_TABLES['due_items'])}) VALUES "
                f"({', '.join('?' * len(COPY_TABLES['due_items']))})")
+
+
+_INSERT_ACTOR = "INSERT INTO plan_actors VALUES (?,?) ON CONFLICT DO NOTHING"
 
 
 #: What ``pop list`` shows of a plan: each key and the column it comes from.
@@ -258,6 +277,7 @@ class SQLStore(Store):
         self.db.execute("INSERT INTO events (plan_id, at, actor, kind, data, version) "
                         "VALUES (?,?,?,?,?,?)", (plan.id, at, actor, kind, _dump(data),
                                                  plan.version))
+        self.db.execute(_INSERT_ACTOR, (name_key(actor), plan.id))
         return {"kind": kind, "data": data, "actor": actor, "at": at, "version": plan.version}
 
     def close(self) -> None:
@@ -276,10 +296,13 @@ class SQLStore(Store):
             self.db.execute(f"DELETE FROM due_items WHERE plan_id IN "
                             f"({','.join('?' * len(batch))}) AND kind <> 'yearly_update'", batch)
             rows = []
-            for plan in self.load_plans(batch, kept_digest=True):
+            plans = self.load_plans(batch, kept_digest=True)
+            names = self._names_and_keys([p.person_id for p in plans if p.person_id])
+            for plan in plans:
                 rows += [(plan.id, item["id"], item["kind"], item["date"],
                           None if item["kind"] == "conversation" else item["title"],
-                          item.get("status"), plan.person_id, plan.pack_id, plan.state)
+                          item.get("status"), plan.person_id, plan.pack_id, plan.state,
+                          *names.get(plan.person_id, ("", "")))
                          for item in plan_items(plan)]
                 if plan.person_id:
                     people.add(plan.person_id)
@@ -288,12 +311,38 @@ class SQLStore(Store):
         for person_id in sorted(people):
             self._index_yearly_update(person_id)
 
-    def index_due_people(self, schema: str) -> None:
-        """Schema 8 (``schema``): the due rows told whose plans they are in; and, for a store
-        that had no due rows yet (it came from before schema 6), every plan's rows."""
-        self._script(schema)
+    def _names_and_keys(self, person_ids: list[str]) -> dict[str, tuple[str, str]]:
+        """``(name, name key)`` of each of these people, as due rows hold them."""
+        found = {}
+        for start in range(0, len(person_ids), _BATCH):
+            batch = person_ids[start:start + _BATCH]
+            found.update((pid, (name, key)) for pid, name, key in self.db.execute(
+                f"SELECT id, name, name_key FROM people WHERE id IN "
+                f"({','.join('?' * len(batch))})", batch))
+        return found
+
+    def upgrade_to_9(self, script: str) -> None:
+        """Schema 9 (``script``): who acted on each plan, from what the store holds; and, for
+        a store that had no due rows yet (it came from before schema 6), every plan's rows."""
+        self._script(script)
+        self.index_actors()
         if self.db.execute("SELECT 1 FROM due_items LIMIT 1").fetchone() is None:
             self.index_all_due()
+
+    def index_actors(self, plan_ids: list[str] | None = None) -> None:
+        """Who acted on each plan (``plan_ids``: on these only, as they are now), from their
+        events, check-ins and overrides."""
+        where, args = "", []
+        if plan_ids is not None:
+            where = f" WHERE plan_id IN ({','.join('?' * len(plan_ids))})"
+            args = plan_ids * 3
+            self.db.execute(f"DELETE FROM plan_actors{where}", plan_ids)
+        acted = self.db.execute(" UNION ".join(
+            f"SELECT DISTINCT plan_id, actor FROM {table}{where}"
+            for table in ("events", "checkins", "overrides")), args)
+        while rows := acted.fetchmany(10_000):  # a store of millions of events: in stretches
+            self.db.executemany(_INSERT_ACTOR, [(name_key(actor), plan_id)
+                                                for plan_id, actor in rows])
 
     def index_all_due(self) -> None:
         """The due rows of the plans already in the store (a closed plan has none of its own,
@@ -318,24 +367,22 @@ class SQLStore(Store):
                               "id LIMIT 1", (person_id,)).fetchone()
         item = row and yearly_update(self._pack(row[1]), row[2], row[3])
         if item:
-            self.db.execute(_INSERT_DUE, (row[0], item["id"], item["kind"], item["date"],
-                                          item["title"], None, person_id, row[4], row[2]))
+            self.db.execute(_INSERT_DUE, (
+                row[0], item["id"], item["kind"], item["date"], item["title"], None, person_id,
+                row[4], row[2], *self._names_and_keys([person_id]).get(person_id, ("", ""))))
 
     def _lock_person(self, person_id: str) -> None:
         """Inside a write: two writers on two plans of one person must not both decide which
         of them is current (SQLite holds the whole file already)."""
 
-    def due_items(self, until: str, *, person: str | None = None) -> list[dict]:
+    def due_items(self, until: str, columns: tuple[str, ...], *, person: str | None = None
+                  ) -> Iterator[tuple]:
+        unknown = set(columns).difference(COPY_TABLES["due_items"])
+        if unknown:
+            raise ValueError(f"due rows have no column {sorted(unknown)}")
         where, args = _equal({"person_id": person}, ["date <= ?"], [until])
-        keys = ("id", "kind", "title", "date", "status", "plan", "person", "person_id", "pack",
-                "state")
-        items = [dict(zip(keys, row, strict=True)) for row in self._stream(
-            "SELECT item, kind, title, date, status, plan_id, '', person_id, pack_id, state "
-            f"FROM due_items{where}", args)]  # engine.due sorts
-        names = self._person_names(person)  # read once: less than a lookup per row
-        for item in items:
-            item["person"] = names.get(item["person_id"], "")
-        return items
+        return self._stream(f"SELECT {', '.join(columns)} FROM due_items{where} "
+                            f"ORDER BY {DUE_ORDER}", args)
 
     def _person_names(self, person_id: str | None = None) -> dict[str, str]:
         """Everyone's name by their id (or only ``person_id``'s), for what lists many plans."""
@@ -697,6 +744,9 @@ class SQLStore(Store):
                 sets = ", ".join(f"{k}=?" for k in changes)
                 self.db.execute(f"UPDATE people SET {sets}, updated=? WHERE id=?",
                                 [*changes.values(), now(), person_id])
+            if "name" in changes:  # what is due for them, under their name as it is now
+                self.db.execute("UPDATE due_items SET person=?, name_key=? WHERE person_id=?",
+                                (changes["name"], changes["name_key"], person_id))
         return self.get_person(person_id)
 
     def get_person(self, person_id: str) -> dict | None:
@@ -730,16 +780,14 @@ class SQLStore(Store):
         own = [r[0] for r in self.db.execute(
             "SELECT id FROM plans WHERE person_id=? ORDER BY created, id", (person_id,))]
         person = self.get_person(person_id)
-        names = {person_id}
+        keys = [person_id]  # what an actor (free text) is written as: their id, or their name
         if person and len(self._people("WHERE name_key=?", (name_key(person["name"]),))) == 1:
-            names.add(name_key(person["name"]))  # a name stands for them only without namesakes
+            keys.append(name_key(person["name"]))  # a name is theirs only without namesakes
         appears = {r[0] for r in self.db.execute(
             "SELECT plan_id FROM plan_roles WHERE person_id=? UNION "
-            "SELECT plan_id FROM signatures WHERE person_id=?", (person_id, person_id))}
-        for table in ("events", "overrides", "checkins"):  # free-text actors: by name
-            for plan_id, actor in self.db.execute(f"SELECT DISTINCT plan_id, actor FROM {table}"):
-                if actor in names or name_key(actor) in names:
-                    appears.add(plan_id)
+            "SELECT plan_id FROM signatures WHERE person_id=? UNION "
+            f"SELECT plan_id FROM plan_actors WHERE actor_key IN ({','.join('?' * len(keys))})",
+            (person_id, person_id, *keys))}
         ids = sorted(appears.difference(own))
         others = [plan_id for _created, plan_id in sorted(
             row for start in range(0, len(ids), _BATCH) for row in self.db.execute(
@@ -782,6 +830,7 @@ class SQLStore(Store):
                 self.plan_version(plan_id)  # locked: nobody writes it while it is redacted
                 before = agreement.content_digest(self.load_plan(plan_id))
                 rows += self._redact_plan(plan_id, redact)
+                self.index_actors([plan_id])  # their name no longer among its actors
                 plan = self.load_plan(plan_id)
                 after = agreement.content_digest(plan)
                 # the akkoord stands: only an erasure the law requires changed the content

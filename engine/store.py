@@ -32,7 +32,7 @@ DB_FILE = "pop.sqlite3"
 POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 SQLITE_SCHEME = "sqlite://"
 #: The schema this pop writes; both stores number their migrations up to it.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 
 
 class StoreBusy(PopError):
@@ -198,11 +198,14 @@ class Store(ABC):
             yield json.dumps(row, ensure_ascii=False)
 
     @abstractmethod
-    def due_items(self, until: str, *, person: str | None = None) -> list[dict]:
+    def due_items(self, until: str, columns: tuple[str, ...], *, person: str | None = None
+                  ) -> Iterator[tuple]:
         """The moments dated on or before ``until`` (ISO) of every plan (``person``: a person's
-        id), from what the store keeps of each plan's moments: ``{id, kind, title, date,
-        status, plan, person, person_id, pack, state}``; ``title`` is None for the
-        conversation itself (pop's own word for it, in the reader's language)."""
+        id), from what the store keeps of each plan's moments, by date, then person (name
+        key), plan and item: these ``columns`` of them (``plan_id, item, kind, date, title,
+        status, person_id, pack_id, state, person, name_key``); ``title`` is None for the
+        conversation itself (pop's own word for it, in the reader's language). Rows as
+        read: an organisation's are hundreds of thousands."""
 
     @abstractmethod
     def people_without_plans(self, hired_by: str, *, person: str | None = None

@@ -12,36 +12,50 @@ import re
 from datetime import date, timedelta
 
 import pytest
-from helpers import VDAB, ok, ok_json, pop_process
+from helpers import VDAB, as_of_schema, migrate_as_a_user_would, ok, ok_json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from engine.due import EARLY_PHASES, plan_items, yearly_update
-from engine.store import open_store
+from engine.store import SCHEMA_VERSION, open_store
 
 FAR = "9999-12-31"
 
 
 def kept_rows(store) -> list[tuple]:
-    return sorted((i["plan"], i["id"], i["kind"], i["date"], i["title"], i["status"],
-                   i["person_id"], i["pack"], i["state"]) for i in store.due_items(FAR))
+    """The store's due rows, checked to come in due's order: by date, person, plan, item."""
+    from engine.sqlstore import COPY_TABLES
+
+    columns = COPY_TABLES["due_items"]
+    rows = list(store.due_items(FAR, columns))
+    assert rows == sorted(rows, key=lambda r: (r[3], r[10], r[0], r[1]))
+    return sorted(rows)
 
 
 def worked_out_rows(store) -> list[tuple]:
     """The same rows from the plans as stored, without the kept rows: every plan's moments,
     and the yearly update of each person's current plan (as ``pop report`` finds it)."""
+    from engine.people import name_key
+
     ids = [row[0] for row in store.db.execute("SELECT id FROM plans").fetchall()]
     rows = []
+
+    def person(plan) -> tuple[str, str]:
+        """Their name and its key, as the register has them now."""
+        name = store.get_person(plan.person_id)["name"] if plan.person_id else ""
+        return name, name_key(name)
+
     for plan in store.load_plans(ids):
         rows += [(plan.id, i["id"], i["kind"], i["date"],
                   None if i["kind"] == "conversation" else i["title"], i.get("status"),
-                  plan.person_id, plan.pack_id, plan.state) for i in plan_items(plan)]
+                  plan.person_id, plan.pack_id, plan.state, *person(plan))
+                 for i in plan_items(plan)]
     current = store.current_plans(not_held=EARLY_PHASES)
     for plan in store.load_plans([plan_id for plan_id, _held in current.values()]):
         item = yearly_update(plan.pack, plan.state, plan.date)
         if item:
             rows.append((plan.id, item["id"], item["kind"], item["date"], item["title"], None,
-                         plan.person_id, plan.pack_id, plan.state))
+                         plan.person_id, plan.pack_id, plan.state, *person(plan)))
     return sorted(rows)
 
 
@@ -66,10 +80,11 @@ steps = st.one_of(
     st.tuples(st.just("sign"), st.integers(0, 9)),
     st.tuples(st.just("next"), st.integers(0, 9), days),
     st.tuples(st.just("forget"), names),
+    st.tuples(st.just("rename"), names, st.sampled_from(["Zoë Claes", "sanne PEETERS"])),
 )
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
+@settings(max_examples=14, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture,
                                  HealthCheck.too_slow])
 @given(st.lists(steps, min_size=1, max_size=6))
@@ -102,6 +117,8 @@ def test_the_kept_due_rows_are_what_the_plans_say_after_any_writes(pop, tmp_path
             pop("next", plans[which % len(plans)], "--date", when.isoformat())
         elif kind == "forget":
             pop("forget", args[0], "--yes")
+        elif kind == "rename":
+            pop("people", "edit", args[0], "--name", args[1])
         store = open_store()
         try:
             assert kept_rows(store) == worked_out_rows(store), step
@@ -126,19 +143,31 @@ def test_due_reads_the_kept_rows_and_lists_first_pops(pop_env, tmp_path):
     assert not [i for i in items if i["kind"] == "first_pop"]
 
 
-def as_of_schema(store, version: int) -> None:
-    """Mark the store (its tables already put back as they were) as of schema ``version``."""
-    if store.KIND == "sqlite":
-        store.db.execute(f"PRAGMA user_version={version}")
-    else:
-        store.db.execute("UPDATE pop_schema SET version=?", (version,))
+def test_due_lists_by_day_then_person_and_its_text_is_its_json(pop_env, tmp_path):
+    """Soonest first, then by person (their name key: case and spacing as typed do not
+    count) and plan, first POPs in their places; the text lists what --json does."""
+    from engine.people import name_key
 
-
-def migrate_as_a_user_would(store) -> None:
-    """SQLite migrates when opened; PostgreSQL is told to, and then is."""
-    if store.KIND == "postgresql":
-        assert pop_process("due").returncode == 2          # told to run pop store migrate
-        ok("store", "migrate")
+    env = {"POP_TODAY": "2026-12-01"}
+    for n, name in enumerate(["zoë Claes", "Anna Peeters", "Zoë  claes", "bert Maes"]):
+        held = date(2026, 3, 1) + timedelta(days=7 * n)
+        ok("run", "--answers", vdab_answers(
+            tmp_path, held, [held + timedelta(days=d) for d in (30, 60, 90)], name))
+    ok("people", "add", "Anna Nieuw", "--hired", "2026-10-01")
+    items = ok_json("due", "--within", "3m", env=env)["items"]
+    order = [(i["date"], name_key(i["person"]), i["plan"] or "") for i in items]
+    assert order == sorted(order)
+    assert {i["person"] for i in items} == {"zoë Claes", "Anna Peeters", "bert Maes",
+                                            "Anna Nieuw"}  # "Zoë  claes" is in the register
+    assert "first_pop" in {i["kind"] for i in items}
+    lines = ok("due", "--within", "3m", env=env).splitlines()
+    assert len(lines) == len(items)
+    for line, item in zip(lines, items, strict=True):
+        where = f" ({item['plan']})" if item["plan"] else ""
+        assert line.startswith(item["date"]) and f" {item['person']}{where}: " in line, line
+    mine = ok_json("due", "--within", "3m", "--person", "Anna Nieuw", env=env)["items"]
+    assert [i["kind"] for i in mine] == ["first_pop"]
+    assert ok("due", "--within", "3m", "--person", "Anna Nieuw", env=env).count("\n") == 1
 
 
 def test_a_store_without_the_due_rows_gets_them_on_migrating(store_url, tmp_path):
@@ -203,5 +232,5 @@ def test_a_schema_7_store_keeps_its_due_rows_and_learns_whose_plans_they_are(sto
     after = ok_json("due", "--within", "12m", env=env)
     assert after == before and {i["person"] for i in after["items"]} == {"Dries Verbeeck"}
     store = open_store()
-    assert store.schema_version == 8 and kept_rows(store) == worked_out_rows(store)
+    assert store.schema_version == SCHEMA_VERSION and kept_rows(store) == worked_out_rows(store)
     store.close()

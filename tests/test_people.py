@@ -643,3 +643,33 @@ def test_a_name_that_is_no_utf8_is_one_line(pop_env):
                     ("history", latin1), ("people", "add", "X", "--team", latin1)):
         err = refused(2, *command)
         assert "not valid UTF-8" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_store_from_before_schema_9_still_finds_who_acted_on_a_plan_by_name(store_url,
+                                                                              tmp_path):
+    """Who acted on which plan is kept as rows (schema 9), so export-person finds the plans a
+    person acted on without reading every event; a store from before is told on migrating."""
+    from helpers import as_of_schema, migrate_as_a_user_would
+
+    from engine.store import open_store
+
+    ok("store", "init")
+    els = ok_json("people", "add", "Els Vandamme", "--number", "5")
+    ok("people", "add", "Dries Verbeeck", "--number", "6")
+    plan = new_plan(tmp_path, "6", "Koen Wuyts")                # Els has no role in it
+    sign_both(plan)
+    ok("checkin", plan, "--status", "1=bezig", "--date", "2026-04-20",
+       "--actor", "  ELS   vandamme ")                         # her name, as typed
+    assert plan not in [p["id"] for p in ok_json("history", "5")]
+
+    def acted_on() -> list[tuple[str, bool]]:
+        return [(p["id"], p["about_this_person"])
+                for p in ok_json("export-person", els["id"])["plans"]]
+
+    assert acted_on() == [(plan, False)]
+    store = open_store()
+    with store.transaction():
+        as_of_schema(store, 8)
+    store.close()
+    migrate_as_a_user_would(store)
+    assert acted_on() == [(plan, False)]

@@ -48,7 +48,7 @@ def test_init_info_and_migrate(store_url):
     assert "Store ready" in ok("store", "init")
     assert "up to date" in ok("store", "init")            # again: nothing to do, not an error
     about = ok_json("store", "info")
-    assert about["schema"] == about["schema_of_this_pop"] == SCHEMA_VERSION == 8
+    assert about["schema"] == about["schema_of_this_pop"] == SCHEMA_VERSION == 9
     assert set(about["counts"].values()) == {0}
     assert about["store"] == store_url.split(":")[0]
     plan_id = a_signed_plan_with_checkins()
@@ -57,6 +57,25 @@ def test_init_info_and_migrate(store_url):
     assert counts["events"] == len(ok_json("log", plan_id))
     assert "up to date" in ok("store", "migrate")
     assert ok_json("list")[0]["id"] == plan_id
+
+
+def test_a_store_not_as_its_schema_says_is_refused_in_one_line(store_url):
+    """A migration the database refuses (here: schema 9's table already there, in another
+    shape) is a message naming the store, on either database, not a traceback."""
+    from helpers import as_of_schema
+
+    from engine.store import open_store
+
+    ok("store", "init")
+    store = open_store()
+    with store.transaction():
+        as_of_schema(store, 8)
+        store.db.execute("CREATE TABLE plan_actors (other TEXT)")
+    store.close()
+    result = pop_process("store", "migrate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("pop: cannot use the plan store ")
+    assert "plan_actors" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
 def test_the_event_log_is_append_only(store_url):

@@ -64,11 +64,20 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
-def echo_json_rows(rows: Iterable[str]) -> None:
+def echo_json_rows(rows: Iterable[str], *, inside: tuple[dict, str] | None = None) -> None:
     """Machine output for many rows, each already JSON text: one JSON list, a row per line,
-    written as the rows come (constant memory)."""
+    written as the rows come (constant memory); ``inside``: ``(fields, key)``, the list as
+    the value of ``key`` in an object of these ``fields`` besides."""
+    import json
+
     out = sys.stdout  # pop's terminal-safe stream (engine.text.TerminalSafe)
-    chunk: list[str] = []
+    opening, closing = "", "\n"
+    if inside is not None:
+        fields, key = inside
+        opening = "{\n" + "".join(f"  {json.dumps(k)}: {json.dumps(v, ensure_ascii=False)},\n"
+                                  for k, v in fields.items()) + f"  {json.dumps(key)}: "
+        closing = "\n}\n"
+    chunk: list[str] = [opening]
     first = True
     for row in rows:
         chunk.append(("[\n  " if first else ",\n  ") + row)
@@ -76,7 +85,7 @@ def echo_json_rows(rows: Iterable[str]) -> None:
         if len(chunk) >= 1000:  # a thousand rows a write: memory stays flat, calls few
             out.write("".join(chunk))
             chunk = []
-    out.write("".join(chunk) + ("[]\n" if first else "\n]\n"))
+    out.write("".join(chunk) + ("[]" if first else "\n]") + closing)
     out.flush()
 
 

@@ -9,13 +9,17 @@ allowed; a refusal says why and exits with 3.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from engine.i18n import _, ngettext
 
-from .context import App, echo_json, json_option, pass_app
+from .context import App, echo_json, echo_json_rows, json_option, pass_app
+
+if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Iterable
+    from datetime import date
 
 
 def actor_option(f: Any) -> Any:
@@ -230,16 +234,17 @@ def register(cli: click.Group) -> None:
             dry_run: bool, fmt: str, output_dir: str | None, today: str | None,
             as_json: bool) -> None:
         from engine.clock import today as clock_today
-        from engine.dates import format_date
         from engine.due import due as due_items
         from engine.due import parse_within
-        from engine.i18n import current_language
 
         day = clock_today(today)
         until = parse_within(within, day)
         store = app.store
         person_id = app.person(person)["id"] if person else None
         extra = [app.library().load(pack_id)] if pack_id else []
+        if fmt == "text" and not (as_json or mail or dry_run):
+            _print_due(store, day, until, person_id, extra)
+            return
         items = due_items(store, day, until, person=person_id, extra_packs=extra)
         if mail or dry_run:
             _mail_leaders(store, items, until.isoformat(), dry_run, as_json)
@@ -247,26 +252,10 @@ def register(cli: click.Group) -> None:
         if fmt == "ics":
             _calendars(store, items, output_dir)
             return
-        if as_json or fmt == "json":
-            echo_json({"today": day.isoformat(), "until": until.isoformat(), "items": items})
-            return
-        if not items:
-            click.echo(_("Nothing due until {date}.").format(
-                date=format_date(until, current_language())))
-            return
-        from functools import cache
+        import json
 
-        from engine.text import shorten
-
-        # tens of thousands of lines share a few hundred days, kinds and titles: word each once
-        when, kind, title = cache(_when), cache(_kind), cache(lambda text: shorten(text, 70))
-
-        def where(item: dict) -> str:
-            return f" ({item['plan']})" if item["plan"] else ""
-
-        click.echo("\n".join(  # one write: an organisation's list is thousands of lines
-            f"{item['date']}  {when(item['days']):<16} {kind(item['kind']):<14} "
-            f"{item['person']}{where(item)}: {title(item['title'])}" for item in items))
+        echo_json_rows((json.dumps(item, ensure_ascii=False) for item in items),
+                       inside=({"today": day.isoformat(), "until": until.isoformat()}, "items"))
 
     # --- evaluation and close -------------------------------------------------------------------
     @cli.command(help=_("Evaluate a plan after its follow-up: what was reached, what not, why. "
@@ -729,7 +718,37 @@ def _kind(kind: str) -> str:
     return kind_label(kind)
 
 
-def _mail_leaders(store: Any, items: list[dict], until: str, dry_run: bool,
+def _print_due(store: Any, today: date, until: date, person_id: str | None,
+               extra: list) -> None:
+    """One line an item, written in stretches as read: an organisation's list is hundreds of
+    thousands of lines, and each holds no more than its text meanwhile."""
+    from functools import cache
+    from itertools import islice
+
+    from engine.dates import format_date
+    from engine.due import days_away, due_brief, title_of
+    from engine.i18n import current_language
+    from engine.text import shorten
+
+    # the lines share a few hundred days, kinds and titles: each is worded once
+    title = cache(lambda text: shorten(title_of(text), 70))
+
+    @cache
+    def head(day: str, kind: str) -> str:
+        return f"{day}  {_when(days_away(day, today)):<16} {_kind(kind):<14} "
+
+    rows = due_brief(store, until, person=person_id, extra_packs=extra)
+    lines = 0
+    while chunk := [f"{head(day, kind)}{who}{f' ({plan})' if plan else ''}: {title(text)}"
+                    for day, kind, text, who, plan in islice(rows, 20_000)]:
+        click.echo("\n".join(chunk))
+        lines += len(chunk)
+    if not lines:
+        click.echo(_("Nothing due until {date}.").format(
+            date=format_date(until, current_language())))
+
+
+def _mail_leaders(store: Any, items: Iterable[dict], until: str, dry_run: bool,
                   as_json: bool) -> None:
     """One mail per leader (in the pack's language), printed with --dry-run, else sent."""
     from engine.reminders import by_leader, message, send, sender
@@ -756,7 +775,7 @@ def _mail_leaders(store: Any, items: list[dict], until: str, dry_run: bool,
             person=person), fg="yellow", err=True)
 
 
-def _calendars(store: Any, items: list[dict], output_dir: str | None) -> None:
+def _calendars(store: Any, items: Iterable[dict], output_dir: str | None) -> None:
     """Each leader's calendar: to stdout (one after another), or a file each in FOLDER."""
     from engine.files import private_dir, write_private
     from engine.reminders import by_leader, calendar
