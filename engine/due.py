@@ -136,7 +136,8 @@ def due(store: Store, today: date, until: date, *, person: str | None = None,
     of thousands."""
     conversation = _("POP conversation")
     days_to: dict[str, int] = {}  # they fall on a few hundred days
-    for row in _rows(store, until, person, extra_packs, FULL):
+    hired = _first_pops(store, until, person, extra_packs)
+    for row in _merged(store, until, person, hired, FULL):
         if isinstance(row, dict):  # a first POP
             item_id, kind, title, day, status = row["id"], row["kind"], row["title"], \
                 row["date"], None
@@ -159,9 +160,12 @@ def due_brief(store: Store, until: date, *, person: str | None = None,
     """What :func:`due` lists, in its order, as ``(date, kind, title, person, plan)`` read
     one by one (``title`` None: the conversation, :func:`title_of`): a list of hundreds of
     thousands of lines, without a dict per line or all of them at once."""
-    for row in _rows(store, until, person, extra_packs, BRIEF):
-        yield (row["date"], row["kind"], row["title"], row["person"], None) \
+    hired = _first_pops(store, until, person, extra_packs)
+    if not hired:  # the store's rows as they are: no layer between them and the reader
+        return iter(store.due_items(until.isoformat(), BRIEF, person=person))
+    return ((row["date"], row["kind"], row["title"], row["person"], None)
             if isinstance(row, dict) else row
+            for row in _merged(store, until, person, hired, BRIEF))
 
 
 def title_of(title: str | None) -> str:
@@ -173,11 +177,10 @@ def days_away(day: str, today: date) -> int:
     return (date.fromisoformat(day) - today).days
 
 
-def _rows(store: Store, until: date, person: str | None, extra_packs: Iterable[Pack],
-          columns: tuple[str, ...]) -> Iterator[tuple | dict]:
+def _merged(store: Store, until: date, person: str | None, hired: list[tuple[tuple, dict]],
+            columns: tuple[str, ...]) -> Iterator[tuple | dict]:
     """The store's due rows (``columns`` of them) with the first POPs (dicts) in their
     places."""
-    hired = _first_pops(store, until, person, extra_packs)
     if not hired:
         yield from store.due_items(until.isoformat(), columns, person=person)
         return

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 # patterns compiled on first use (re keeps them): a start-up prints little
 _SURROGATE = "[\ud800-\udfff]"
@@ -40,12 +41,26 @@ def for_terminal(text: str) -> str:
     """``text`` safe to print: a name or an answer can hold ``ESC ]0;…`` or ``ESC [2J`` and a
     terminal would obey it. Colours and the cursor codes pop itself prints are kept (not the
     one that hides text); every other escape sequence and control character is dropped."""
-    if "\x1b" not in text and not re.search(_TERMINAL_CONTROL, text):
+    if "\x1b" not in text and not _control().search(text):
         return text
     # split on the codes kept: the odd pieces are those codes, the even ones what lies between
     pieces = re.split(_ALLOWED_SPLIT, text)
-    return "".join(piece if i % 2 else re.sub(_TERMINAL_CONTROL, "", re.sub(_ESCAPE, "", piece))
-                   for i, piece in enumerate(pieces))
+    return "".join(piece if i % 2 else plain(piece) for i, piece in enumerate(pieces))
+
+
+def plain(text: str) -> str:
+    """``text`` without any escape sequence or control character (colours included): what
+    someone typed, to print among pop's own words."""
+    if "\x1b" not in text and not _control().search(text):
+        return text
+    return _control().sub("", re.sub(_ESCAPE, "", text))
+
+
+@cache
+def _control() -> re.Pattern:
+    """The pattern of control characters, compiled once: :func:`plain` may run for each of
+    an organisation's names (re's own cache costs a lookup a call)."""
+    return re.compile(_TERMINAL_CONTROL)
 
 
 class TerminalSafe:
@@ -54,6 +69,13 @@ class TerminalSafe:
 
     def __init__(self, stream: object):
         self._stream = stream
+
+    @property
+    def checked(self) -> object:
+        """The stream underneath, for text made safe piece by piece already (what came from
+        someone passed through :func:`plain`): a list of hundreds of thousands of lines is
+        not scanned a second time."""
+        return self._stream
 
     def write(self, text: object) -> object:
         return self._stream.write(for_terminal(text) if isinstance(text, str) else text)

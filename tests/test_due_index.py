@@ -234,3 +234,17 @@ def test_a_schema_7_store_keeps_its_due_rows_and_learns_whose_plans_they_are(sto
     store = open_store()
     assert store.schema_version == SCHEMA_VERSION and kept_rows(store) == worked_out_rows(store)
     store.close()
+
+
+def test_due_prints_no_control_characters_whatever_the_store_holds(pop_env):
+    """pop cleans names as they are typed; a store written by something else is printed
+    plain as well (each name and title made plain once, the lines not scanned again)."""
+    ok_json("run", "--answers", str(VDAB))
+    store = open_store()
+    with store.transaction():
+        store.db.execute("UPDATE due_items SET person=?, title=?",
+                         ("Dries\x1b]0;TITLE\x07 \x1b[31mVerbeeck", "Actie\x1b[2J\x9b"))
+    store.close()
+    shown = ok("due", "--within", "12m", env={"POP_TODAY": "2026-04-15"})
+    assert not set(shown) & {"\x1b", "\x07", "\x9b"}
+    assert "Dries Verbeeck (" in shown and ": Actie\n" in shown and "TITLE" not in shown

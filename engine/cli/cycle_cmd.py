@@ -9,6 +9,7 @@ allowed; a refusal says why and exits with 3.
 from __future__ import annotations
 
 import os
+import sys
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -728,21 +729,24 @@ def _print_due(store: Any, today: date, until: date, person_id: str | None,
     from engine.dates import format_date
     from engine.due import days_away, due_brief, title_of
     from engine.i18n import current_language
-    from engine.text import shorten
+    from engine.text import plain, shorten
 
-    # the lines share a few hundred days, kinds and titles: each is worded once
-    title = cache(lambda text: shorten(title_of(text), 70))
+    # the lines share a few hundred days, kinds and titles: each is worded once; the names
+    # and titles people typed are made plain one by one, so the lines need no second look
+    title, name = cache(lambda text: plain(shorten(title_of(text), 70))), cache(plain)
 
     @cache
     def head(day: str, kind: str) -> str:
         return f"{day}  {_when(days_away(day, today)):<16} {_kind(kind):<14} "
 
     rows = due_brief(store, until, person=person_id, extra_packs=extra)
+    out = getattr(sys.stdout, "checked", sys.stdout)  # pop's terminal-safe stream, or a test's
     lines = 0
-    while chunk := [f"{head(day, kind)}{who}{f' ({plan})' if plan else ''}: {title(text)}"
-                    for day, kind, text, who, plan in islice(rows, 20_000)]:
-        click.echo("\n".join(chunk))
+    while chunk := [f"{head(day, kind)}{name(who)}{f' ({plan})' if plan else ''}: "
+                    f"{title(text)}\n" for day, kind, text, who, plan in islice(rows, 20_000)]:
+        out.write("".join(chunk))
         lines += len(chunk)
+    out.flush()
     if not lines:
         click.echo(_("Nothing due until {date}.").format(
             date=format_date(until, current_language())))
