@@ -137,7 +137,6 @@ class PostgresStore(SQLStore):
     LOCK_ROW = " FOR UPDATE"
     ROLE_ORDER = "r.seq"
     ANSWERS_OBJECT = "json_object_agg(question, value::json)::text"
-    JSON_OBJECT = "json_build_object({})::text"
 
     def _stream(self, sql: str, args: list) -> Iterator[tuple]:
         return self.db.stream(sql, args)
@@ -342,9 +341,9 @@ class _Connection:
         self._streams += 1
         with self._errors(), self._conn.cursor(name=f"pop_rows_{self._streams}",
                                                withhold=True) as cursor:
-            cursor.itersize = 1000
             cursor.execute(_placeholders(sql), params)
-            yield from cursor
+            while rows := cursor.fetchmany(1000):  # a list at a time: no Python step per row
+                yield from rows
 
     def executemany(self, sql: str, rows: Any) -> Any:
         with self._errors():

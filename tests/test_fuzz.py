@@ -132,3 +132,28 @@ def test_the_fast_parser_reads_what_the_round_trip_parser_read(monkeypatch, edit
     with monkeypatch.context() as patched:
         patched.setattr(yamlfile, "_compose", lambda text, typ: compose(text, "rt"))
         assert read() == fast
+
+
+@settings(max_examples=80, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=st.text(st.characters(blacklist_characters="\x00"), min_size=1, max_size=40))
+def test_the_json_of_every_plan_is_what_list_says_whatever_the_name(pop, name):
+    """``list --all --json`` writes each row's JSON itself (C's string encoder per text):
+    parsed, it is the row ``list`` reads, for any name the register may hold, and it is one
+    line of JSON text."""
+    from engine.store import open_store
+
+    if not json.loads(pop("list", "--json").stdout):
+        pop("run", "--answers", str(VDAB))
+    store = open_store()
+    try:
+        plan = store.list_plans()[0]
+        with store.transaction():  # as a store written by anything else may hold it
+            store.db.execute("UPDATE people SET name=? WHERE id=?", (name, plan["person_id"]))
+        for rows, listed in ((store.plans_as_json(), store.list_plans()),
+                             (store.plans_as_json(limit=5), store.list_plans(limit=5))):
+            texts = list(rows)
+            assert [json.loads(text) for text in texts] == listed
+            assert all("\n" not in text for text in texts)
+    finally:
+        store.close()

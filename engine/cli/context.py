@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -55,6 +56,11 @@ class App:
 
 
 pass_app = click.make_pass_decorator(App)
+
+
+def default_actor() -> str:
+    """Who records a change when nobody says: ``$POP_ACTOR``, else the login name."""
+    return os.environ.get("POP_ACTOR") or os.environ.get("USER") or "pop"
 
 
 def echo_json(data: Any) -> None:

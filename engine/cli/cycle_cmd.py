@@ -16,7 +16,7 @@ import click
 
 from engine.i18n import _, ngettext
 
-from .context import App, echo_json, echo_json_rows, json_option, pass_app
+from .context import App, default_actor, echo_json, echo_json_rows, json_option, pass_app
 
 if TYPE_CHECKING:  # pragma: no cover
     from collections.abc import Iterable
@@ -24,8 +24,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def actor_option(f: Any) -> Any:
-    from .run_cmd import default_actor
-
     return click.option("--actor", default=default_actor, show_default=False,
                         help=_("Who records this (default: $POP_ACTOR or $USER)."))(f)
 

@@ -6,7 +6,7 @@ import click
 
 from engine.i18n import _
 
-from .context import App, echo_json, echo_json_rows, json_option, pass_app
+from .context import App, default_actor, echo_json, echo_json_rows, json_option, pass_app
 
 
 def register(cli: click.Group) -> None:
@@ -78,8 +78,6 @@ def register(cli: click.Group) -> None:
                 actor: str | None, as_json: bool) -> None:
         from engine.errors import UsageError
         from engine.session import Session
-
-        from .run_cmd import default_actor
 
         session = Session(app.store.load_plan(plan_id), app.store, app.plugins,
                           actor or default_actor())

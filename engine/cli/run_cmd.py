@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from datetime import date as Date
 from typing import TYPE_CHECKING
@@ -11,16 +10,12 @@ import click
 
 from engine.i18n import _
 
-from .context import App, echo_json, json_option, pass_app
+from .context import App, default_actor, echo_json, json_option, pass_app
 
 if TYPE_CHECKING:  # pragma: no cover
     from engine.pack import Pack
 
 AGENDA_PHASES = ("preparation", "conversation")
-
-
-def default_actor() -> str:
-    return os.environ.get("POP_ACTOR") or os.environ.get("USER") or "pop"
 
 
 def register(cli: click.Group) -> None:
