@@ -382,10 +382,9 @@ class SQLStore(Store):
         return self._stream(f"SELECT {', '.join(columns)} FROM due_items{where} "
                             f"ORDER BY {DUE_ORDER}", args)
 
-    def _person_names(self, person_id: str | None = None) -> dict[str, str]:
-        """Everyone's name by their id (or only ``person_id``'s), for what lists many plans."""
-        where, args = _equal({"h.id": person_id})
-        return dict(self.db.execute(f"SELECT h.id, h.name FROM {self.PEOPLE_BY_ID}{where}", args))
+    def _person_names(self) -> dict[str, str]:
+        """Everyone's name by their id, for what lists every plan."""
+        return dict(self.db.execute(f"SELECT h.id, h.name FROM {self.PEOPLE_BY_ID}"))
 
     def people_without_plans(self, hired_by: str, *, person: str | None = None
                              ) -> list[dict]:
